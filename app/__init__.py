@@ -1,0 +1,29 @@
+"""The Flask web layer of Brobyg: the app factory wires configuration, extensions and blueprints.
+
+Imports `harvest` and `network`; nothing imports this package but the entry point.
+"""
+
+from typing import Any
+
+from flask import Flask
+
+from app import auth, database, errors, i18n, main, security
+from app.config import load_config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure a Brobyg app; `test_config` overrides the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    database.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    return app

@@ -1,0 +1,165 @@
+"""The `brobyg` command line: serve, database, demo data, users and tokens.
+
+A user's mistake prints one translated line on stderr and exits non-zero;
+only a bug prints a traceback.
+"""
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, ScriptInfo
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from app import create_app
+from app.i18n import cli_locale, error_text
+from harvest import accounts, db, demo
+from harvest.errors import BrobygError
+from harvest.models import Role
+
+
+def _engine() -> Any:
+    return current_app.extensions["brobyg.engine"]
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain and database errors into a one-line message and exit code 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with force_locale(cli_locale()):
+            try:
+                return fn(*args, **kwargs)
+            except BrobygError as exc:
+                raise click.ClickException(error_text(exc)) from None
+            except (OperationalError, ProgrammingError) as exc:
+                if not db.is_current(_engine()):
+                    raise click.ClickException(
+                        _("The database has no schema yet. Run: brobyg db upgrade")
+                    ) from None
+                raise click.ClickException(
+                    _("The database could not do that: %(problem)s", problem=str(exc.orig))
+                ) from None
+
+    return wrapper
+
+
+class BrobygGroup(FlaskGroup):
+    """The `brobyg` group: Flask's app loading, without Flask's own commands."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            create_app=create_app,
+            add_default_commands=False,
+            add_version_option=False,
+            load_dotenv=False,
+            set_debug_flag=False,
+            **kwargs,
+        )
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        extra.setdefault("obj", ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False))
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+@click.group(cls=BrobygGroup)
+def main() -> None:
+    """Brobyg: outcome harvesting and social-capital maps for bridge-building."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@user_errors
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve Brobyg with the production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not db.is_current(_engine()):
+        raise click.ClickException(_("The database has no schema yet. Run: brobyg db upgrade"))
+    click.echo(_("Brobyg is running at http://%(host)s:%(port)s/ (stop with Ctrl+C)", host=host, port=port))
+    waitress_serve(app, host=host, port=port, threads=threads, ident="brobyg")
+
+
+@main.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@user_errors
+def db_upgrade() -> None:
+    """Create the schema, or migrate it to the newest version."""
+    db.upgrade(_engine())
+    click.echo(_("The database schema is up to date."))
+
+
+@main.command("demo")
+@click.option("--scale", type=click.IntRange(min=1), default=None, help="Also add a synthetic municipality of N actors.")
+@user_errors
+def demo_command(scale: int | None) -> None:
+    """Load the demo data set from content/demo (running it again changes nothing)."""
+    if scale is not None:
+        raise click.ClickException(_("--scale is not available yet."))
+    with db.unit_of_work(_engine()) as session:
+        report = demo.load_demo(session)
+        totals = demo.counts(session)
+    if report.changed:
+        created = ", ".join(f"{n} {kind}" for kind, n in sorted(report.created.items())) or "0"
+        updated = ", ".join(f"{n} {kind}" for kind, n in sorted(report.updated.items())) or "0"
+        click.echo(_("Demo data loaded. Created: %(created)s. Updated: %(updated)s.", created=created, updated=updated))
+    else:
+        click.echo(_("The demo data was already loaded; nothing changed."))
+    click.echo(", ".join(f"{table}: {n}" for table, n in totals.items()))
+
+
+@main.group("user")
+def user_group() -> None:
+    """Manage user accounts."""
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="The account's role.")
+@click.option("--group", "groups", multiple=True, help="Slug of an implementation group (members; repeatable).")
+@click.option("--name", default="", help="The name shown in Brobyg.")
+@user_errors
+def user_create(email: str, role: str, groups: tuple[str, ...], name: str) -> None:
+    """Create a user; the password is read from standard input."""
+    password = _read_password()
+    with db.unit_of_work(_engine()) as session:
+        data = {"email": email, "role": role, "groups": list(groups), "name": name, "password": password}
+        user = accounts.create_user(session, data, by=None)
+        click.echo(_("Created %(email)s as %(role)s.", email=user.email, role=user.role))
+
+
+@main.group("token")
+def token_group() -> None:
+    """Manage API tokens."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@user_errors
+def token_create(email: str) -> None:
+    """Create an API token for a user and print it once."""
+    with db.unit_of_work(_engine()) as session:
+        user = accounts.user_by_email(session, email)
+        if user is None:
+            raise click.ClickException(_("No user with the e-mail %(email)s.", email=email))
+        token = accounts.create_token(session, user)
+    click.echo(token)
+    click.echo(_("Keep it safe: it is shown only this once."), err=True)

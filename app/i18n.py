@@ -1,0 +1,75 @@
+"""Languages: Danish by default, English on request; translation of domain messages."""
+
+import os
+from typing import Any
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, get_locale, gettext
+from flask_babel import lazy_gettext as _l
+
+from harvest.errors import BrobygError, ValidationFailed
+
+
+def select_locale() -> str:
+    """Pick ?lang=, else the language remembered in the session, else the browser's, else Danish."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    if remembered in languages:
+        return remembered
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def cli_locale() -> str:
+    """Pick the CLI's language from BROBYG_LANG or LANG; Danish unless English is asked for."""
+    wanted = (os.environ.get("BROBYG_LANG") or os.environ.get("LANG") or "da").lower()
+    return "en" if wanted.startswith("en") else "da"
+
+
+def translate(message: str, params: dict[str, Any] | None = None) -> str:
+    """Translate a domain msgid and fill in its parameters."""
+    return gettext(message, **(params or {}))
+
+
+def error_text(error: BrobygError) -> str:
+    """Return a domain error as one translated line."""
+    if isinstance(error, ValidationFailed):
+        return "; ".join(
+            f"{field}: {translate(msg, params)}" for field, (msg, params) in error.errors.items()
+        )
+    return translate(error.message, error.params)
+
+
+def field_errors(error: ValidationFailed) -> dict[str, str]:
+    """Return a validation error's messages per field, translated."""
+    return {field: translate(msg, params) for field, (msg, params) in error.errors.items()}
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel and the template helpers for languages."""
+    Babel(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _languages() -> dict[str, Any]:
+        return {"current_language": str(get_locale() or "da"), "languages": app.config["LANGUAGES"]}
+
+    app.jinja_env.filters["t"] = lambda msgid: gettext(msgid) if msgid else ""
+    register_labels(app)
+
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "evaluator": _l("Evaluator"),
+    "member": _l("Implementation-group member"),
+    "staff": _l("Staff"),
+}
+FORM_LABELS = {"bonding": _l("Bonding"), "bridging": _l("Bridging"), "linking": _l("Linking")}
+
+
+def register_labels(app: Flask) -> None:
+    """Add the filters that turn stored codes into translated labels."""
+    app.jinja_env.filters["role_label"] = lambda code: ROLE_LABELS.get(code, code)
+    app.jinja_env.filters["form_label"] = lambda code: FORM_LABELS.get(code, code)

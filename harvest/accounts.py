@@ -1,0 +1,139 @@
+"""User accounts, implementation groups and their members, and API tokens.
+
+Passwords are stored as salted scrypt hashes; API tokens only as SHA-256 hashes,
+shown once when created. Must not import `app` or Flask.
+"""
+
+import hashlib
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.history import act_as
+from harvest.models import (
+    ApiToken,
+    GroupMembership,
+    ImplementationGroup,
+    Role,
+    User,
+    utcnow,
+)
+from harvest.schemas import GroupCreate, UserCreate, validate
+
+TOKEN_PREFIX = "brobyg_"
+# A real hash to compare against when the e-mail is unknown, so timing reveals nothing.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    """Return the user with `email` (case-insensitive), if any."""
+    query = select(User).where(func.lower(User.email) == email.strip().lower())
+    return session.scalars(query).first()
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """Return the user with `user_id`, if any."""
+    return session.get(User, user_id)
+
+
+def create_user(session: Session, data: dict[str, Any], *, by: User | None) -> User:
+    """Validate and add a user with a hashed password, and their group memberships."""
+    values = validate(UserCreate, data)
+    act_as(session, by)
+    if user_by_email(session, values.email) is not None:
+        raise ValidationFailed({"email": (N_("A user with this e-mail already exists."), {})})
+    if values.role == Role.MEMBER and not values.groups:
+        raise ValidationFailed({"groups": (N_("A member must belong to a group."), {})})
+    groups = [group_by_slug(session, slug) for slug in values.groups]
+    user = User(
+        email=values.email,
+        name=values.name,
+        role=values.role.value,
+        password_hash=generate_password_hash(values.password),
+    )
+    session.add(user)
+    session.flush()
+    for group in groups:
+        session.add(GroupMembership(user_id=user.id or 0, group_id=group.id or 0))
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the active user with these credentials, else None."""
+    user = user_by_email(session, email)
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+# --- groups -----------------------------------------------------------------
+
+
+def group_by_slug(session: Session, slug: str) -> ImplementationGroup:
+    """Return the implementation group with `slug` or raise `NotFound`."""
+    group = session.scalars(select(ImplementationGroup).where(ImplementationGroup.slug == slug)).first()
+    if group is None:
+        raise NotFound(N_("No implementation group called '%(slug)s'."), slug=slug)
+    return group
+
+
+def list_groups(session: Session) -> list[ImplementationGroup]:
+    """Return every implementation group, by name."""
+    return list(session.scalars(select(ImplementationGroup).order_by(col(ImplementationGroup.name))))
+
+
+def group_ids_of(session: Session, user: User) -> set[int]:
+    """Return the ids of the groups `user` is a member of."""
+    query = select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)
+    return set(session.scalars(query))
+
+
+def add_member(session: Session, user: User, group: ImplementationGroup) -> None:
+    """Make `user` a member of `group` (no-op if they already are)."""
+    if session.get(GroupMembership, (user.id, group.id)) is None:
+        session.add(GroupMembership(user_id=user.id or 0, group_id=group.id or 0))
+        session.flush()
+
+
+def validate_group(data: dict[str, Any]) -> GroupCreate:
+    """Validate the fields of an implementation group."""
+    return validate(GroupCreate, data)
+
+
+# --- API tokens -------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User) -> str:
+    """Create an API token for `user` and return it; only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id or 0, token_hash=_digest(token), prefix=token[:12]))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """Return the active user a valid, unrevoked token belongs to, else None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    record = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    user = session.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    record.last_used_at = utcnow()
+    return user

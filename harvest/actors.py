@@ -1,0 +1,138 @@
+"""Municipalities and actors: lookup, creation and editing.
+
+Must not import `app` or Flask.
+"""
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.history import act_as
+from harvest.models import Actor, Municipality, User, utcnow
+from harvest.records import check_version, flush_or_stale
+from harvest.schemas import ActorCreate, ActorUpdate, MunicipalityCreate, validate
+from harvest.ties import reclassify_ties_of
+
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """Return a lowercase ASCII slug for `text` (æ, ø, å spelt out)."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_DANISH)).encode("ascii", "ignore").decode()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "aktoer"
+
+
+# --- municipalities ---------------------------------------------------------
+
+
+def list_municipalities(session: Session) -> list[Municipality]:
+    """Return every municipality, by name."""
+    return list(session.scalars(select(Municipality).order_by(col(Municipality.name))))
+
+
+def municipality_by_slug(session: Session, slug: str) -> Municipality:
+    """Return the municipality with `slug` or raise `NotFound`."""
+    found = session.scalars(select(Municipality).where(Municipality.slug == slug)).first()
+    if found is None:
+        raise NotFound(N_("No municipality called '%(slug)s'."), slug=slug)
+    return found
+
+
+def create_municipality(session: Session, data: dict[str, Any], *, by: User | None) -> Municipality:
+    """Validate and add a municipality."""
+    values = validate(MunicipalityCreate, data)
+    act_as(session, by)
+    if session.scalars(select(Municipality).where(Municipality.slug == values.slug)).first():
+        raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
+    municipality = Municipality(**values.model_dump())
+    session.add(municipality)
+    session.flush()
+    return municipality
+
+
+# --- actors -----------------------------------------------------------------
+
+
+def get_actor(session: Session, actor_id: int) -> Actor:
+    """Return the actor with `actor_id` or raise `NotFound`."""
+    actor = session.get(Actor, actor_id)
+    if actor is None:
+        raise NotFound(N_("No actor with id %(id)s."), id=actor_id)
+    return actor
+
+
+def actor_by_slug(session: Session, slug: str) -> Actor:
+    """Return the actor with `slug` or raise `NotFound`."""
+    actor = session.scalars(select(Actor).where(Actor.slug == slug)).first()
+    if actor is None:
+        raise NotFound(N_("No actor called '%(slug)s'."), slug=slug)
+    return actor
+
+
+def actor_by_name(session: Session, name: str) -> Actor | None:
+    """Return the actor whose name matches `name`, ignoring case and surrounding space."""
+    query = select(Actor).where(func.lower(Actor.name) == name.strip().lower())
+    return session.scalars(query).first()
+
+
+def _municipality_id(session: Session, slug: str | None) -> int | None:
+    if slug is None:
+        return None
+    found = session.scalars(select(Municipality).where(Municipality.slug == slug)).first()
+    if found is None:
+        raise ValidationFailed({"municipality": (N_("No municipality called '%(slug)s'."), {"slug": slug})})
+    return found.id
+
+
+def _free_slug(session: Session, base: str) -> str:
+    slug, n = base, 2
+    while session.scalars(select(Actor.id).where(Actor.slug == slug)).first() is not None:
+        slug, n = f"{base[:75]}-{n}", n + 1
+    return slug
+
+
+def create_actor(session: Session, data: dict[str, Any] | ActorCreate, *, by: User | None) -> Actor:
+    """Validate and add an actor; its slug is made from its name unless given."""
+    values = data if isinstance(data, ActorCreate) else validate(ActorCreate, data)
+    act_as(session, by)
+    if actor_by_name(session, values.name) is not None:
+        raise ValidationFailed({"name": (N_("An actor with this name already exists."), {})})
+    if values.slug and session.scalars(select(Actor.id).where(Actor.slug == values.slug)).first():
+        raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
+    fields = values.model_dump(exclude={"municipality", "slug"})
+    actor = Actor(
+        **fields,
+        slug=values.slug or _free_slug(session, slugify(values.name)),
+        municipality_id=_municipality_id(session, values.municipality),
+    )
+    session.add(actor)
+    session.flush()
+    return actor
+
+
+def update_actor(session: Session, actor: Actor, data: dict[str, Any] | ActorUpdate, *, by: User | None) -> Actor:
+    """Validate and apply an edit made against `data['version']`; stale edits raise."""
+    values = data if isinstance(data, ActorUpdate) else validate(ActorUpdate, data)
+    act_as(session, by)
+    submitted = values.model_dump(mode="json")
+    check_version(actor, values.version, submitted)
+    other = actor_by_name(session, values.name)
+    if other is not None and other.id != actor.id:
+        raise ValidationFailed({"name": (N_("An actor with this name already exists."), {})})
+    before = (actor.sector, actor.tier)
+    for key, value in values.model_dump(exclude={"version", "municipality"}).items():
+        setattr(actor, key, value)
+    actor.municipality_id = _municipality_id(session, values.municipality)
+    if session.is_modified(actor):
+        actor.updated_at = utcnow()
+    flush_or_stale(session, actor, submitted)
+    if (actor.sector, actor.tier) != before:
+        reclassify_ties_of(session, actor)
+    return actor

@@ -1,0 +1,117 @@
+"""Database engines, sessions and schema migrations.
+
+SQLite is tuned for a small multi-process server (WAL, busy timeout, foreign keys,
+secure_delete, write transactions that take their lock up front); PostgreSQL is used
+as it comes. Must not import `app` or Flask.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine
+
+from harvest import history  # noqa: F401 - registers the change-history listener
+from harvest import models  # noqa: F401 - registers every table
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE = "brobyg_write"
+
+
+def make_engine(url: str, **kw: Any) -> Engine:
+    """Create an engine for `url`, with Brobyg's SQLite pragmas when it is SQLite."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, **kw)
+    kw.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kw)
+
+
+def _sqlite_engine(url: str, **kw: Any) -> Engine:
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        kw.setdefault("poolclass", StaticPool)
+    engine = create_engine(url, connect_args=connect_args, **kw)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN so that writes can ask for IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            "secure_delete=ON",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A writer takes the write lock when it begins, so it never fails half-way
+        # with "database is locked" when it upgrades a read lock; readers do not wait.
+        immediate = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def open_session(engine: Engine, *, write: bool = False) -> Session:
+    """Open a session; with `write`, SQLite transactions take the write lock at BEGIN."""
+    bind = engine.execution_options(**{WRITE: True}) if write else engine
+    return Session(bind=bind, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """Yield a session that commits once at the end, or rolls back on error."""
+    session = open_session(engine, write=write)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(url: str) -> Config:
+    """Return an Alembic configuration for the database at `url`."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Create or migrate the schema to the newest revision."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def is_current(engine: Engine) -> bool:
+    """Tell whether the schema exists (the migrations have been applied)."""
+    return inspect(engine).has_table("alembic_version")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """Return the file of a file-backed SQLite URL, else None."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///:memory:",):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def ping(session: Session) -> None:
+    """Run the cheapest query there is; raises if the database does not answer."""
+    session.execute(text("SELECT 1"))

@@ -1,0 +1,101 @@
+"""Harvests: their design (users and uses, useable questions, period, step).
+
+Must not import `app` or Flask.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from harvest.accounts import group_by_slug
+from harvest.actors import municipality_by_slug
+from harvest.coding import ensure_default_scheme
+from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.history import act_as
+from harvest.models import Harvest, HarvestQuestion, User
+from harvest.schemas import HarvestCreate, validate
+
+
+def harvest_by_slug(session: Session, slug: str) -> Harvest:
+    """Return the harvest with `slug` or raise `NotFound`."""
+    harvest = session.scalars(select(Harvest).where(Harvest.slug == slug)).first()
+    if harvest is None:
+        raise NotFound(N_("No harvest called '%(slug)s'."), slug=slug)
+    return harvest
+
+
+def list_harvests(session: Session) -> list[Harvest]:
+    """Return every harvest, newest period first."""
+    query = select(Harvest).order_by(col(Harvest.period_start).desc(), col(Harvest.title))
+    return list(session.scalars(query))
+
+
+def questions_of(session: Session, harvest: Harvest) -> list[HarvestQuestion]:
+    """Return a harvest's useable questions in order."""
+    query = (
+        select(HarvestQuestion)
+        .where(HarvestQuestion.harvest_id == harvest.id)
+        .order_by(col(HarvestQuestion.position))
+    )
+    return list(session.scalars(query))
+
+
+def _resolve(session: Session, values: HarvestCreate) -> dict[str, Any]:
+    group = group_by_slug(session, values.group) if values.group else None
+    municipality_id = group.municipality_id if group else None
+    if values.municipality:
+        municipality_id = municipality_by_slug(session, values.municipality).id
+    return {
+        "title": values.title,
+        "group_id": group.id if group else None,
+        "municipality_id": municipality_id,
+        "period_start": values.period_start,
+        "period_end": values.period_end,
+        "users_and_uses": values.users_and_uses,
+        "step": values.step.value,
+    }
+
+
+def create_harvest(session: Session, data: dict[str, Any] | HarvestCreate, *, by: User | None) -> Harvest:
+    """Validate and add a harvest with its questions, coded with the default scheme."""
+    values = data if isinstance(data, HarvestCreate) else validate(HarvestCreate, data)
+    act_as(session, by)
+    if session.scalars(select(Harvest.id).where(Harvest.slug == values.slug)).first():
+        raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
+    scheme = ensure_default_scheme(session)
+    harvest = Harvest(slug=values.slug, coding_scheme_id=scheme.id, **_resolve(session, values))
+    session.add(harvest)
+    session.flush()
+    set_questions(session, harvest, values.questions)
+    return harvest
+
+
+def sync_harvest(session: Session, harvest: Harvest, values: HarvestCreate, *, by: User | None) -> bool:
+    """Make `harvest` match `values`; return whether anything changed."""
+    act_as(session, by)
+    for key, value in _resolve(session, values).items():
+        if getattr(harvest, key) != value:
+            setattr(harvest, key, value)
+    changed = session.is_modified(harvest)
+    session.flush()
+    return set_questions(session, harvest, values.questions) or changed
+
+
+def set_questions(session: Session, harvest: Harvest, texts: list[str]) -> bool:
+    """Make the harvest's questions exactly `texts`, in order; return whether any changed."""
+    current = {q.position: q for q in questions_of(session, harvest)}
+    changed = False
+    for position, text in enumerate(texts, start=1):
+        question = current.pop(position, None)
+        if question is None:
+            session.add(HarvestQuestion(harvest_id=harvest.id or 0, position=position, text=text))
+            changed = True
+        elif question.text != text:
+            question.text = text
+            changed = True
+    for question in current.values():
+        session.delete(question)
+        changed = True
+    session.flush()
+    return changed

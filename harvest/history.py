@@ -1,0 +1,123 @@
+"""The append-only change history: who changed which record, when, before and after.
+
+A session listener writes a `ChangeRecord` for every insert, update and delete of
+every table, so no path (form, API, import, demo, CLI) can change data unrecorded.
+Secrets (password and token hashes) are never copied into the history.
+Must not import `app` or Flask.
+"""
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.attributes import NO_VALUE
+from sqlmodel import Session, SQLModel, col
+
+from harvest.models import ChangeAction, ChangeRecord, User, utcnow
+
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+UNTRACKED = frozenset({"changerecord", "apitoken", "alembic_version"})
+BOOKKEEPING = frozenset({"version", "updated_at"})
+USER_KEY = "brobyg_user_id"
+
+
+def act_as(session: Session, user: User | None) -> None:
+    """Attribute the session's following changes to `user` (None: the system)."""
+    session.info[USER_KEY] = user.id if user is not None else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def snapshot(obj: SQLModel) -> dict[str, Any]:
+    """Return the record's column values as JSON-ready data, secrets left out."""
+    mapper = inspect(obj).mapper
+    return {
+        c.key: _plain(getattr(obj, c.key))
+        for c in mapper.column_attrs
+        if c.key not in SECRET_COLUMNS
+    }
+
+
+def _before(obj: SQLModel) -> tuple[dict[str, Any], bool]:
+    """Return the values before this flush and whether anything but bookkeeping changed."""
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    changed = False
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in SECRET_COLUMNS:
+            continue
+        hist = state.attrs[key].history
+        if hist.deleted and hist.deleted[0] is not NO_VALUE:
+            before[key] = _plain(hist.deleted[0])
+            changed = changed or key not in BOOKKEEPING
+        else:
+            before[key] = _plain(getattr(obj, key))
+        if hist.added and key not in BOOKKEEPING and not hist.deleted:
+            changed = True
+    return before, changed
+
+
+def _identity(obj: SQLModel) -> str:
+    mapper = inspect(obj).mapper
+    return "/".join(str(part) for part in mapper.primary_key_from_instance(obj))
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _record_changes(session: OrmSession, _context: Any) -> None:
+    rows: list[dict[str, Any]] = []
+    user_id = session.info.get(USER_KEY)
+    now = utcnow()
+
+    def add(obj: Any, action: ChangeAction, before: Any, after: Any) -> None:
+        table = obj.__table__.name
+        if table in UNTRACKED:
+            return
+        rows.append(
+            {
+                "entity": table,
+                "entity_id": _identity(obj),
+                "action": action.value,
+                "user_id": user_id,
+                "at": now,
+                "before": before,
+                "after": after,
+            }
+        )
+
+    for obj in session.new:
+        add(obj, ChangeAction.CREATE, None, snapshot(obj))
+    for obj in session.dirty:
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        before, changed = _before(obj)
+        if changed:
+            add(obj, ChangeAction.UPDATE, before, snapshot(obj))
+    for obj in session.deleted:
+        add(obj, ChangeAction.DELETE, snapshot(obj), None)
+    if rows:
+        session.connection().execute(insert(ChangeRecord), rows)
+
+
+@event.listens_for(ChangeRecord, "before_update")
+@event.listens_for(ChangeRecord, "before_delete")
+def _refuse_rewrite(*_args: Any) -> None:
+    raise PermissionError("the change history is append-only")
+
+
+def changes_of(session: Session, entity: str, entity_id: int | str) -> list[ChangeRecord]:
+    """Return the history of one record, oldest first."""
+    query = (
+        select(ChangeRecord)
+        .where(ChangeRecord.entity == entity, ChangeRecord.entity_id == str(entity_id))
+        .order_by(col(ChangeRecord.id))
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,403 @@
+"""Every table of Brobyg and the enumerations its columns take.
+
+Owns the schema only. Validation lives in `harvest.schemas`, behaviour in the
+service modules. Must not import `app`, `network` or Flask.
+"""
+
+from datetime import UTC, date, datetime
+from enum import IntEnum, StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Return the current time, aware, in UTC (SQLModel stores it as UTC on both databases)."""
+    return datetime.now(UTC)
+
+
+# --- enumerations -----------------------------------------------------------
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EVALUATOR = "evaluator"
+    MEMBER = "member"
+    STAFF = "staff"
+
+
+class Sector(StrEnum):
+    MUNICIPAL = "municipal"
+    CIVIL_SOCIETY = "civil_society"
+    REGION = "region"
+    PRIVATE = "private"
+    CITIZENS = "citizens"
+
+
+class ActorKind(StrEnum):
+    MUNICIPAL_SERVICE = "municipal_service"
+    MUNICIPAL_MANAGEMENT = "municipal_management"
+    COUNCIL = "council"
+    ASSOCIATION = "association"
+    VOLUNTEER_GROUP = "volunteer_group"
+    CITIZEN_GROUP = "citizen_group"
+    REGION_HEALTH = "region_health"
+    EDUCATION_JOB = "education_job"
+    BUSINESS = "business"
+    IMPLEMENTATION_GROUP = "implementation_group"
+    FUNDER = "funder"
+
+
+class Tier(IntEnum):
+    """An actor's authority over resources and decisions."""
+
+    CITIZENS = 1
+    ORGANISATIONS = 2
+    AUTHORITIES = 3
+
+
+class TieKind(StrEnum):
+    REFERRAL = "referral"
+    COLLABORATION = "collaboration"
+    SHARED_ACTIVITY = "shared_activity"
+    MEMBERSHIP = "membership"
+    FUNDING = "funding"
+    INFORMATION_EXCHANGE = "information_exchange"
+    VOLUNTEER_FLOW = "volunteer_flow"
+    HOSTING = "hosting"
+
+
+class TieForm(StrEnum):
+    """The form of social capital a tie carries."""
+
+    BONDING = "bonding"
+    BRIDGING = "bridging"
+    LINKING = "linking"
+
+
+class OutcomeStatus(StrEnum):
+    LEAD = "lead"
+    DRAFT = "draft"
+    REVIEWED = "reviewed"
+    READY = "ready"
+    SUBSTANTIATED = "substantiated"
+    FINAL = "final"
+    WITHDRAWN = "withdrawn"
+
+
+class HarvestStep(StrEnum):
+    DESIGN = "design"
+    GATHER = "gather"
+    ENGAGE = "engage"
+    SUBSTANTIATE = "substantiate"
+    ANALYSE = "analyse"
+    SUPPORT_USE = "support_use"
+
+
+class Verdict(StrEnum):
+    FULLY_AGREE = "fully_agree"
+    PARTIALLY_AGREE = "partially_agree"
+    DISAGREE = "disagree"
+    CANNOT_JUDGE = "cannot_judge"
+
+
+class SubstantiationStatus(StrEnum):
+    PENDING = "pending"
+    ANSWERED = "answered"
+    REVOKED = "revoked"
+
+
+class ChangeAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+# --- shared column families ------------------------------------------------
+
+
+class Versioned(SQLModel):
+    """A record edited by people: its version is checked and bumped on every update."""
+
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy passes the class
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Stamped(SQLModel):
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+
+
+def _text(**kw: Any) -> Any:
+    return Field(default="", sa_column=Column(Text, nullable=False, default="", **kw))
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+# --- places, people and accounts -------------------------------------------
+
+
+class Municipality(Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    name: str = Field(max_length=120, index=True)
+    region: str = Field(default="", max_length=120)
+
+
+class User(Versioned, Stamped, table=True):
+    __tablename__: ClassVar[str] = "user_account"  # type: ignore[misc]
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
+    name: str = Field(default="", max_length=120)
+    role: str = Field(sa_type=String(16), index=True)
+    password_hash: str = Field(default="", max_length=255)
+    active: bool = Field(default=True)
+    last_login_at: datetime | None = None
+
+
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    prefix: str = Field(max_length=12)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+# --- actors and ties --------------------------------------------------------
+
+
+class Actor(Versioned, Stamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(sa_type=String(32), index=True)
+    sector: str = Field(sa_type=String(32), index=True)
+    tier: int = Field(default=int(Tier.ORGANISATIONS))
+    municipality_id: int | None = Field(
+        default=None, foreign_key="municipality.id", index=True, ondelete="RESTRICT"
+    )
+    tags: list[str] = _json_list()
+    target_groups: list[str] = _json_list()
+    accessibility: list[str] = _json_list()
+    address: str = Field(default="", max_length=200)
+    website: str = Field(default="", max_length=300)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    profile: str = _text()
+
+    __table_args__ = (CheckConstraint("tier BETWEEN 1 AND 3", name="ck_actor_tier"),)
+
+
+class Tie(Versioned, Stamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="actor.id", index=True, ondelete="RESTRICT")
+    target_id: int = Field(foreign_key="actor.id", index=True, ondelete="RESTRICT")
+    kind: str = Field(sa_type=String(32), index=True)
+    start: date | None = Field(default=None, index=True)
+    end: date | None = Field(default=None, index=True)
+    strength: int = Field(default=2)
+    form: str = Field(sa_type=String(16), index=True)
+    derived_form: str = Field(sa_type=String(16))
+    form_override: str | None = Field(default=None, sa_type=String(16))
+    override_reason: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500)
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", "kind", name="uq_tie_ends_kind"),
+        CheckConstraint("source_id <> target_id", name="ck_tie_not_self"),
+        CheckConstraint("strength BETWEEN 1 AND 3", name="ck_tie_strength"),
+    )
+
+
+# --- implementation groups --------------------------------------------------
+
+
+class ImplementationGroup(Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    name: str = Field(max_length=200)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    description: str = _text()
+
+
+class GroupMembership(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+    group_id: int = Field(
+        foreign_key="implementationgroup.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+# --- coding -----------------------------------------------------------------
+
+
+class CodingScheme(Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    name: str = Field(max_length=200)
+    description: str = _text()
+
+
+class CodeDimension(SQLModel, table=True):
+    """One question of a coding scheme, e.g. "type of change"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="codingscheme.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=64)
+    label: str = Field(max_length=200)
+    multiple: bool = Field(default=False)
+    position: int = Field(default=0)
+
+    __table_args__ = (UniqueConstraint("scheme_id", "key", name="uq_dimension_key"),)
+
+
+class Code(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dimension_id: int = Field(foreign_key="codedimension.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=64)
+    label: str = Field(max_length=200)
+    position: int = Field(default=0)
+
+    __table_args__ = (UniqueConstraint("dimension_id", "key", name="uq_code_key"),)
+
+
+# --- harvests and outcomes --------------------------------------------------
+
+
+class Harvest(Versioned, Stamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    title: str = Field(max_length=200)
+    group_id: int | None = Field(default=None, foreign_key="implementationgroup.id", index=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    period_start: date | None = None
+    period_end: date | None = None
+    users_and_uses: str = _text()
+    step: str = Field(default=HarvestStep.DESIGN.value, sa_type=String(16))
+    coding_scheme_id: int | None = Field(default=None, foreign_key="codingscheme.id")
+
+
+class HarvestQuestion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    harvest_id: int = Field(foreign_key="harvest.id", index=True, ondelete="CASCADE")
+    position: int
+    text: str = _text()
+
+    __table_args__ = (UniqueConstraint("harvest_id", "position", name="uq_question_position"),)
+
+
+class Outcome(Versioned, Stamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str | None = Field(default=None, sa_column=Column(String(64), unique=True))
+    harvest_id: int = Field(foreign_key="harvest.id", ondelete="RESTRICT")
+    title: str = Field(max_length=200)
+    changed_actor_id: int | None = Field(
+        default=None, foreign_key="actor.id", index=True, ondelete="RESTRICT"
+    )
+    change: str = _text()
+    when_start: date | None = Field(default=None, index=True)
+    when_end: date | None = None
+    where: str = Field(default="", max_length=200)
+    significance: str = _text()
+    contribution: str = _text()
+    sources: str = _text()
+    evidence: str = _text()
+    status: str = Field(default=OutcomeStatus.DRAFT.value, sa_type=String(16), index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+    __table_args__ = (Index("ix_outcome_harvest_status", "harvest_id", "status"),)
+
+
+class OutcomeContributor(SQLModel, table=True):
+    outcome_id: int = Field(foreign_key="outcome.id", primary_key=True, ondelete="CASCADE")
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+
+
+class OutcomeLink(SQLModel, table=True):
+    """Outcome `source_id` contributed to outcome `target_id`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="outcome.id", index=True, ondelete="CASCADE")
+    target_id: int = Field(foreign_key="outcome.id", index=True, ondelete="CASCADE")
+    note: str = Field(default="", max_length=500)
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", name="uq_outcome_link"),
+        CheckConstraint("source_id <> target_id", name="ck_outcome_link_not_self"),
+    )
+
+
+class TieEvidence(SQLModel, table=True):
+    """Outcome `outcome_id` evidences (created or strengthened) tie `tie_id`."""
+
+    tie_id: int = Field(foreign_key="tie.id", primary_key=True, ondelete="CASCADE")
+    outcome_id: int = Field(foreign_key="outcome.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class OutcomeCode(SQLModel, table=True):
+    outcome_id: int = Field(foreign_key="outcome.id", primary_key=True, ondelete="CASCADE")
+    code_id: int = Field(foreign_key="code.id", primary_key=True, index=True)
+    coded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    coded_at: datetime = Field(default_factory=utcnow)
+
+
+class OutcomeQuestion(SQLModel, table=True):
+    """The harvest question an outcome helps answer."""
+
+    outcome_id: int = Field(foreign_key="outcome.id", primary_key=True, ondelete="CASCADE")
+    question_id: int = Field(
+        foreign_key="harvestquestion.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+# --- substantiation ---------------------------------------------------------
+
+
+class Substantiation(Versioned, Stamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    outcome_id: int = Field(foreign_key="outcome.id", index=True, ondelete="RESTRICT")
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=254)
+    role: str = Field(default="", max_length=200)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    expires_at: datetime
+    answered_at: datetime | None = None
+    revoked_at: datetime | None = None
+    status: str = Field(default=SubstantiationStatus.PENDING.value, sa_type=String(16), index=True)
+    verdict_outcome: str | None = Field(default=None, sa_type=String(16))
+    verdict_significance: str | None = Field(default=None, sa_type=String(16))
+    verdict_contribution: str | None = Field(default=None, sa_type=String(16))
+    comment_outcome: str = _text()
+    comment_significance: str = _text()
+    comment_contribution: str = _text()
+    consent_named: bool = Field(default=False)
+    requested_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+# --- history ----------------------------------------------------------------
+
+
+class ChangeRecord(SQLModel, table=True):
+    """One append-only entry of the change history: who changed what, when, before and after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = Field(sa_type=String(40))
+    entity_id: str = Field(sa_type=String(80))
+    action: str = Field(sa_type=String(8))
+    user_id: int | None = Field(default=None, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+    __table_args__ = (Index("ix_change_entity", "entity", "entity_id"),)

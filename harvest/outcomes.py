@@ -1,0 +1,155 @@
+"""Outcomes: recording and editing them, their contributors, chains and the ties they evidence.
+
+Must not import `app` or Flask.
+"""
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.history import act_as
+from harvest.models import (
+    Actor,
+    Harvest,
+    Outcome,
+    OutcomeContributor,
+    OutcomeLink,
+    OutcomeQuestion,
+    OutcomeStatus,
+    Tie,
+    TieEvidence,
+    User,
+    utcnow,
+)
+from harvest.records import check_version, flush_or_stale
+from harvest.schemas import OutcomeCreate, validate
+
+PUBLIC_STATUSES = (OutcomeStatus.FINAL.value,)
+
+
+def get_outcome(session: Session, outcome_id: int) -> Outcome:
+    """Return the outcome with `outcome_id` or raise `NotFound`."""
+    outcome = session.get(Outcome, outcome_id)
+    if outcome is None:
+        raise NotFound(N_("No outcome with id %(id)s."), id=outcome_id)
+    return outcome
+
+
+def outcome_by_ref(session: Session, ref: str) -> Outcome | None:
+    """Return the outcome with the external reference `ref`, if any."""
+    return session.scalars(select(Outcome).where(Outcome.ref == ref)).first()
+
+
+def _check_actors(session: Session, values: OutcomeCreate) -> None:
+    wanted = {values.changed_actor_id, *values.contributor_ids} - {None}
+    found = set(session.scalars(select(Actor.id).where(col(Actor.id).in_(wanted))))
+    if values.changed_actor_id and values.changed_actor_id not in found:
+        raise ValidationFailed({"changed_actor_id": (N_("Choose an existing actor."), {})})
+    missing = sorted(set(values.contributor_ids) - found)
+    if missing:
+        raise ValidationFailed(
+            {"contributor_ids": (N_("No actor with id %(id)s."), {"id": ", ".join(map(str, missing))})}
+        )
+
+
+_FIELDS = (
+    "ref", "title", "changed_actor_id", "change", "when_start", "when_end", "where",
+    "significance", "contribution", "sources", "evidence", "status",
+)
+
+
+def record_outcome(session: Session, harvest: Harvest, data: dict[str, Any] | OutcomeCreate, *, by: User | None) -> Outcome:
+    """Validate and add an outcome to `harvest` with its contributors."""
+    values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
+    act_as(session, by)
+    _check_actors(session, values)
+    fields = values.model_dump(include=set(_FIELDS))
+    fields["status"] = values.status.value
+    outcome = Outcome(
+        harvest_id=harvest.id or 0,
+        created_by_id=by.id if by else None,
+        updated_by_id=by.id if by else None,
+        **fields,
+    )
+    session.add(outcome)
+    session.flush()
+    set_contributors(session, outcome, values.contributor_ids)
+    return outcome
+
+
+def update_outcome(
+    session: Session, outcome: Outcome, data: dict[str, Any] | OutcomeCreate, version: int, *, by: User | None
+) -> Outcome:
+    """Apply an edit made against `version`; a stale edit raises `StaleVersion`."""
+    values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
+    act_as(session, by)
+    submitted = values.model_dump(mode="json")
+    check_version(outcome, version, submitted)
+    _check_actors(session, values)
+    fields = values.model_dump(include=set(_FIELDS))
+    fields["status"] = values.status.value
+    for key, value in fields.items():
+        if getattr(outcome, key) != value:
+            setattr(outcome, key, value)
+    if session.is_modified(outcome):
+        outcome.updated_at = utcnow()
+        outcome.updated_by_id = by.id if by else None
+    flush_or_stale(session, outcome, submitted)
+    set_contributors(session, outcome, values.contributor_ids)
+    return outcome
+
+
+def contributor_ids(session: Session, outcome: Outcome) -> list[int]:
+    """Return the ids of the actors that contributed to `outcome`."""
+    query = select(OutcomeContributor.actor_id).where(OutcomeContributor.outcome_id == outcome.id)
+    return sorted(session.scalars(query))
+
+
+def set_contributors(session: Session, outcome: Outcome, actor_ids: list[int]) -> None:
+    """Make the outcome's contributors exactly `actor_ids`."""
+    current = set(contributor_ids(session, outcome))
+    for actor_id in current - set(actor_ids):
+        session.delete(session.get_one(OutcomeContributor, (outcome.id, actor_id)))
+    for actor_id in set(actor_ids) - current:
+        session.add(OutcomeContributor(outcome_id=outcome.id or 0, actor_id=actor_id))
+    session.flush()
+
+
+def link_outcomes(session: Session, source: Outcome, target: Outcome, *, by: User | None) -> None:
+    """Record that `source` contributed to `target` (no-op if already recorded)."""
+    if source.id == target.id:
+        raise ValidationFailed({"target_id": (N_("An outcome cannot lead to itself."), {})})
+    exists = select(OutcomeLink.id).where(
+        OutcomeLink.source_id == source.id, OutcomeLink.target_id == target.id
+    )
+    if session.scalars(exists).first() is None:
+        act_as(session, by)
+        session.add(OutcomeLink(source_id=source.id or 0, target_id=target.id or 0))
+        session.flush()
+
+
+def add_tie_evidence(session: Session, outcome: Outcome, tie: Tie, *, by: User | None) -> None:
+    """Record that `outcome` evidences `tie` (no-op if already recorded)."""
+    if session.get(TieEvidence, (tie.id, outcome.id)) is None:
+        act_as(session, by)
+        session.add(TieEvidence(tie_id=tie.id or 0, outcome_id=outcome.id or 0))
+        session.flush()
+
+
+def set_question(session: Session, outcome: Outcome, question_id: int | None) -> None:
+    """Make `question_id` the one harvest question the outcome answers (None: none)."""
+    current = list(session.scalars(select(OutcomeQuestion).where(OutcomeQuestion.outcome_id == outcome.id)))
+    for row in current:
+        if row.question_id != question_id:
+            session.delete(row)
+    if question_id is not None and all(row.question_id != question_id for row in current):
+        session.add(OutcomeQuestion(outcome_id=outcome.id or 0, question_id=question_id))
+    session.flush()
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    """Return the number of outcomes in each status."""
+    query = select(Outcome.status, func.count()).group_by(col(Outcome.status))
+    return {status: n for status, n in session.execute(query)}
