@@ -5,7 +5,7 @@ only a bug prints a traceback.
 """
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -23,6 +23,13 @@ from harvest.errors import BrobygError
 from harvest.models import Role
 
 
+class UserError(click.ClickException):
+    """A user's mistake: printed as one line on stderr, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
 def _engine() -> Any:
     return current_app.extensions["brobyg.engine"]
 
@@ -36,13 +43,13 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 return fn(*args, **kwargs)
             except BrobygError as exc:
-                raise click.ClickException(error_text(exc)) from None
+                raise UserError(error_text(exc)) from None
             except (OperationalError, ProgrammingError) as exc:
                 if not db.is_current(_engine()):
-                    raise click.ClickException(
+                    raise UserError(
                         _("The database has no schema yet. Run: brobyg db upgrade")
                     ) from None
-                raise click.ClickException(
+                raise UserError(
                     _("The database could not do that: %(problem)s", problem=str(exc.orig))
                 ) from None
 
@@ -83,7 +90,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if not db.is_current(_engine()):
-        raise click.ClickException(_("The database has no schema yet. Run: brobyg db upgrade"))
+        raise UserError(_("The database has no schema yet. Run: brobyg db upgrade"))
     click.echo(_("Brobyg is running at http://%(host)s:%(port)s/ (stop with Ctrl+C)", host=host, port=port))
     waitress_serve(app, host=host, port=port, threads=threads, ident="brobyg")
 
@@ -107,17 +114,31 @@ def db_upgrade() -> None:
 def demo_command(scale: int | None) -> None:
     """Load the demo data set from content/demo (running it again changes nothing)."""
     if scale is not None:
-        raise click.ClickException(_("--scale is not available yet."))
+        raise UserError(_("--scale is not available yet."))
     with db.unit_of_work(_engine()) as session:
         report = demo.load_demo(session)
         totals = demo.counts(session)
     if report.changed:
-        created = ", ".join(f"{n} {kind}" for kind, n in sorted(report.created.items())) or "0"
-        updated = ", ".join(f"{n} {kind}" for kind, n in sorted(report.updated.items())) or "0"
+        created = _counted(report.created)
+        updated = _counted(report.updated)
         click.echo(_("Demo data loaded. Created: %(created)s. Updated: %(updated)s.", created=created, updated=updated))
     else:
         click.echo(_("The demo data was already loaded; nothing changed."))
-    click.echo(", ".join(f"{table}: {n}" for table, n in totals.items()))
+    click.echo(_counted(totals))
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    names = {
+        "municipality": _("municipalities"),
+        "actor": _("actors"),
+        "tie": _("ties"),
+        "outcome": _("outcomes"),
+        "implementationgroup": _("implementation groups"),
+        "group": _("implementation groups"),
+        "harvest": _("harvests"),
+        "user": _("users"),
+    }
+    return ", ".join(f"{n} {names.get(kind, kind)}" for kind, n in counts.items()) or "0"
 
 
 @main.group("user")
@@ -159,7 +180,7 @@ def token_create(email: str) -> None:
     with db.unit_of_work(_engine()) as session:
         user = accounts.user_by_email(session, email)
         if user is None:
-            raise click.ClickException(_("No user with the e-mail %(email)s.", email=email))
+            raise UserError(_("No user with the e-mail %(email)s.", email=email))
         token = accounts.create_token(session, user)
     click.echo(token)
     click.echo(_("Keep it safe: it is shown only this once."), err=True)

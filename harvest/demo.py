@@ -84,7 +84,8 @@ def _in(path: Path, row: dict[str, Any], fn: Any) -> Any:
     try:
         return fn()
     except ValidationFailed as exc:
-        label = row.get("slug") or row.get("key") or row.get("email") or row
+        label = row.get("slug") or row.get("key") or row.get("email")
+        label = label or f"{row.get('source')} -> {row.get('target')} ({row.get('kind')})"
         raise DemoFileError(file=path.name, problem=f"{label}: {exc}") from None
 
 

@@ -8,7 +8,15 @@ translatable messages per field. Must not import `app` or Flask.
 from datetime import date
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from harvest.errors import N_, PrivacyViolation, ValidationFailed
@@ -92,6 +100,14 @@ class Checked(BaseModel):
     """Base of every input schema: strips text and refuses CPR numbers in any text field."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _none_is_empty_text(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if value is None and field is not None and field.annotation is str and field.default == "":
+            return ""
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

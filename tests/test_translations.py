@@ -1,0 +1,42 @@
+"""Every user-visible string goes through the translation layer and has a Danish translation."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGS = ROOT / "app" / "translations"
+
+
+def _po(lang: str):
+    with (CATALOGS / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f)
+
+
+def test_catalog_holds_every_string_in_the_code(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "N_", "-k", "_l", "-o", str(pot), "--no-location", "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with pot.open("rb") as f:
+        in_code = {m.id for m in read_po(f) if m.id}
+    in_catalog = {m.id for m in _po("da") if m.id}
+    assert sorted(in_code - in_catalog) == []
+
+
+def test_every_string_has_a_danish_translation():
+    untranslated = [m.id for m in _po("da") if m.id and not m.string]
+    assert untranslated == []
+
+
+def test_compiled_catalogs_match_their_sources():
+    for lang in ("da", "en"):
+        with (CATALOGS / lang / "LC_MESSAGES" / "messages.mo").open("rb") as f:
+            compiled = {m.id: m.string for m in read_mo(f) if m.id}
+        source = {m.id: m.string for m in _po(lang) if m.id and m.string}
+        assert compiled == source, f"run pybabel compile -d app/translations ({lang})"
