@@ -69,8 +69,13 @@ class BrobygGroup(FlaskGroup):
             **kwargs,
         )
 
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        extra.setdefault("obj", ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False))
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        extra.setdefault(
+            "obj",
+            ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False),
+        )
         return super().make_context(info_name, args, parent=parent, **extra)
 
 
@@ -81,8 +86,12 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port."
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
 @user_errors
 def serve(host: str, port: int, threads: int) -> None:
     """Serve Brobyg with the production WSGI server (waitress)."""
@@ -91,7 +100,9 @@ def serve(host: str, port: int, threads: int) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if not db.is_current(_engine()):
         raise UserError(_("The database has no schema yet. Run: brobyg db upgrade"))
-    click.echo(_("Brobyg is running at http://%(host)s:%(port)s/ (stop with Ctrl+C)", host=host, port=port))
+    click.echo(
+        _("Brobyg is running at http://%(host)s:%(port)s/ (stop with Ctrl+C)", host=host, port=port)
+    )
     waitress_serve(app, host=host, port=port, threads=threads, ident="brobyg")
 
 
@@ -109,7 +120,12 @@ def db_upgrade() -> None:
 
 
 @main.command("demo")
-@click.option("--scale", type=click.IntRange(min=1), default=None, help="Also add a synthetic municipality of N actors.")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Also add a synthetic municipality of N actors.",
+)
 @user_errors
 def demo_command(scale: int | None) -> None:
     """Load the demo data set from content/demo (running it again changes nothing)."""
@@ -121,7 +137,13 @@ def demo_command(scale: int | None) -> None:
     if report.changed:
         created = _counted(report.created)
         updated = _counted(report.updated)
-        click.echo(_("Demo data loaded. Created: %(created)s. Updated: %(updated)s.", created=created, updated=updated))
+        click.echo(
+            _(
+                "Demo data loaded. Created: %(created)s. Updated: %(updated)s.",
+                created=created,
+                updated=updated,
+            )
+        )
     else:
         click.echo(_("The demo data was already loaded; nothing changed."))
     click.echo(_counted(totals))
@@ -154,15 +176,28 @@ def _read_password() -> str:
 
 @user_group.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="The account's role.")
-@click.option("--group", "groups", multiple=True, help="Slug of an implementation group (members; repeatable).")
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]), help="The account's role."
+)
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    help="Slug of an implementation group (members; repeatable).",
+)
 @click.option("--name", default="", help="The name shown in Brobyg.")
 @user_errors
 def user_create(email: str, role: str, groups: tuple[str, ...], name: str) -> None:
     """Create a user; the password is read from standard input."""
     password = _read_password()
     with db.unit_of_work(_engine()) as session:
-        data = {"email": email, "role": role, "groups": list(groups), "name": name, "password": password}
+        data = {
+            "email": email,
+            "role": role,
+            "groups": list(groups),
+            "name": name,
+            "password": password,
+        }
         user = accounts.create_user(session, data, by=None)
         click.echo(_("Created %(email)s as %(role)s.", email=user.email, role=user.role))
 

@@ -1,6 +1,6 @@
 """The database for the web layer: one engine per app, one session per request."""
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -23,11 +23,7 @@ def engine() -> Engine:
 def db() -> Session:
     """Return this request's session; writes take the SQLite write lock when they begin."""
     if "db" not in g:
-        write = True
-        try:
-            write = request.method not in SAFE_METHODS
-        except RuntimeError:  # outside a request (CLI): writes are the norm
-            pass
+        write = not has_request_context() or request.method not in SAFE_METHODS
         g.db = open_session(engine(), write=write)
     return g.db
 

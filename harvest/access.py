@@ -28,7 +28,9 @@ def can_write_for_group(user: User | None, group_id: int | None, member_of: set[
     return user.role == Role.MEMBER and group_id is not None and group_id in member_of
 
 
-def can_see_outcome(user: User | None, status: str, group_id: int | None, member_of: set[int]) -> bool:
+def can_see_outcome(
+    user: User | None, status: str, group_id: int | None, member_of: set[int]
+) -> bool:
     """Tell whether `user` may see an outcome: final ones are public, others need the group."""
     if status == OutcomeStatus.FINAL:
         return True
@@ -39,7 +41,9 @@ def can_see_outcome(user: User | None, status: str, group_id: int | None, member
 
 def can_edit_actors(user: User | None) -> bool:
     """Tell whether `user` may create and edit actors and ties."""
-    return user is not None and user.active and user.role in (Role.ADMIN, Role.EVALUATOR, Role.MEMBER)
+    return (
+        user is not None and user.active and user.role in (Role.ADMIN, Role.EVALUATOR, Role.MEMBER)
+    )
 
 
 def can_use_api(user: User | None) -> bool:

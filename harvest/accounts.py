@@ -24,7 +24,7 @@ from harvest.models import (
 )
 from harvest.schemas import GroupCreate, UserCreate, validate
 
-TOKEN_PREFIX = "brobyg_"
+TOKEN_PREFIX = "brobyg_"  # noqa: S105 - a public prefix, not a secret
 # A real hash to compare against when the e-mail is unknown, so timing reveals nothing.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -81,7 +81,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def group_by_slug(session: Session, slug: str) -> ImplementationGroup:
     """Return the implementation group with `slug` or raise `NotFound`."""
-    group = session.scalars(select(ImplementationGroup).where(ImplementationGroup.slug == slug)).first()
+    group = session.scalars(
+        select(ImplementationGroup).where(ImplementationGroup.slug == slug)
+    ).first()
     if group is None:
         raise NotFound(N_("No implementation group called '%(slug)s'."), slug=slug)
     return group
@@ -89,7 +91,9 @@ def group_by_slug(session: Session, slug: str) -> ImplementationGroup:
 
 def list_groups(session: Session) -> list[ImplementationGroup]:
     """Return every implementation group, by name."""
-    return list(session.scalars(select(ImplementationGroup).order_by(col(ImplementationGroup.name))))
+    return list(
+        session.scalars(select(ImplementationGroup).order_by(col(ImplementationGroup.name)))
+    )
 
 
 def group_ids_of(session: Session, user: User) -> set[int]:

@@ -87,7 +87,9 @@ def _municipality_id(session: Session, slug: str | None) -> int | None:
         return None
     found = session.scalars(select(Municipality).where(Municipality.slug == slug)).first()
     if found is None:
-        raise ValidationFailed({"municipality": (N_("No municipality called '%(slug)s'."), {"slug": slug})})
+        raise ValidationFailed(
+            {"municipality": (N_("No municipality called '%(slug)s'."), {"slug": slug})}
+        )
     return found.id
 
 
@@ -117,7 +119,9 @@ def create_actor(session: Session, data: dict[str, Any] | ActorCreate, *, by: Us
     return actor
 
 
-def update_actor(session: Session, actor: Actor, data: dict[str, Any] | ActorUpdate, *, by: User | None) -> Actor:
+def update_actor(
+    session: Session, actor: Actor, data: dict[str, Any] | ActorUpdate, *, by: User | None
+) -> Actor:
     """Validate and apply an edit made against `data['version']`; stale edits raise."""
     values = data if isinstance(data, ActorUpdate) else validate(ActorUpdate, data)
     act_as(session, by)

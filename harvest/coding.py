@@ -58,7 +58,9 @@ DEFAULT_DIMENSIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
 
 def ensure_default_scheme(session: Session) -> CodingScheme:
     """Return the default coding scheme, creating any of its missing parts."""
-    scheme = session.scalars(select(CodingScheme).where(CodingScheme.slug == DEFAULT_SCHEME)).first()
+    scheme = session.scalars(
+        select(CodingScheme).where(CodingScheme.slug == DEFAULT_SCHEME)
+    ).first()
     if scheme is None:
         scheme = CodingScheme(
             slug=DEFAULT_SCHEME,
@@ -70,14 +72,21 @@ def ensure_default_scheme(session: Session) -> CodingScheme:
     for position, (key, label, codes) in enumerate(DEFAULT_DIMENSIONS):
         dimension = _dimension(session, scheme, key)
         if dimension is None:
-            dimension = CodeDimension(scheme_id=scheme.id or 0, key=key, label=label, position=position)
+            dimension = CodeDimension(
+                scheme_id=scheme.id or 0, key=key, label=label, position=position
+            )
             session.add(dimension)
             session.flush()
         existing = {c.key for c in codes_of(session, dimension)}
         for code_position, (code_key, code_label) in enumerate(codes):
             if code_key not in existing:
                 session.add(
-                    Code(dimension_id=dimension.id or 0, key=code_key, label=code_label, position=code_position)
+                    Code(
+                        dimension_id=dimension.id or 0,
+                        key=code_key,
+                        label=code_label,
+                        position=code_position,
+                    )
                 )
     session.flush()
     return scheme
@@ -130,7 +139,11 @@ def set_codes(
         for code_id in current - wanted:
             session.delete(session.get_one(OutcomeCode, (outcome_id, code_id)))
         for code_id in wanted - current:
-            session.add(OutcomeCode(outcome_id=outcome_id, code_id=code_id or 0, coded_by_id=by.id if by else None))
+            session.add(
+                OutcomeCode(
+                    outcome_id=outcome_id, code_id=code_id or 0, coded_by_id=by.id if by else None
+                )
+            )
     session.flush()
 
 
@@ -147,5 +160,3 @@ def codes_for_outcome(session: Session, outcome_id: int) -> dict[str, list[str]]
     for dimension_key, code_key in session.execute(query):
         result.setdefault(dimension_key, []).append(code_key)
     return result
-
-

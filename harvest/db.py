@@ -17,8 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from harvest import history  # noqa: F401 - registers the change-history listener
-from harvest import models  # noqa: F401 - registers every table
+from harvest import (
+    history,  # noqa: F401 - registers the change-history listener
+    models,  # noqa: F401 - registers every table
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000

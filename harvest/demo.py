@@ -31,8 +31,18 @@ from harvest.schemas import (
 
 DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - documented demo accounts only
 ACTOR_FIELDS = (
-    "name", "kind", "sector", "tier", "tags", "target_groups", "accessibility",
-    "address", "website", "email", "phone", "profile",
+    "name",
+    "kind",
+    "sector",
+    "tier",
+    "tags",
+    "target_groups",
+    "accessibility",
+    "address",
+    "website",
+    "email",
+    "phone",
+    "profile",
 )
 TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_reason", "note")
 
@@ -112,7 +122,9 @@ def load_demo(session: Session, folder: Path | None = None) -> LoadReport:
 def _load_municipalities(session: Session, path: Path, report: LoadReport) -> None:
     for row in _read(path):
         values = _in(path, row, lambda row=row: validate(MunicipalityCreate, row))
-        found = session.scalars(select(Municipality).where(Municipality.slug == values.slug)).first()
+        found = session.scalars(
+            select(Municipality).where(Municipality.slug == values.slug)
+        ).first()
         if found is None:
             actors.create_municipality(session, values.model_dump(), by=None)
             report.note("municipality", created=True)
@@ -137,19 +149,34 @@ def _load_actors(session: Session, path: Path, report: LoadReport) -> None:
             _in(path, row, lambda values=values: actors.create_actor(session, values, by=None))
             report.note("actor", created=True)
             continue
-        municipality = session.get(Municipality, found.municipality_id) if found.municipality_id else None
+        municipality = (
+            session.get(Municipality, found.municipality_id) if found.municipality_id else None
+        )
         current = {k: getattr(found, k) for k in ACTOR_FIELDS}
         wanted = values.model_dump(include=set(ACTOR_FIELDS))
-        if current != wanted or (municipality.slug if municipality else None) != values.municipality:
+        if (
+            current != wanted
+            or (municipality.slug if municipality else None) != values.municipality
+        ):
             update = ActorUpdate(**values.model_dump(exclude={"slug"}), version=found.version)
-            _in(path, row, lambda update=update, found=found: actors.update_actor(session, found, update, by=None))
+            _in(
+                path,
+                row,
+                lambda update=update, found=found: actors.update_actor(
+                    session, found, update, by=None
+                ),
+            )
             report.note("actor", created=False, updated=True)
 
 
 def _load_groups(session: Session, path: Path, report: LoadReport) -> None:
     for row in _read(path):
         values = _in(path, row, lambda row=row: accounts.validate_group(row))
-        municipality = actors.municipality_by_slug(session, values.municipality) if values.municipality else None
+        municipality = (
+            actors.municipality_by_slug(session, values.municipality)
+            if values.municipality
+            else None
+        )
         actor = actors.actor_by_slug(session, values.actor) if values.actor else None
         wanted = {
             "name": values.name,
@@ -202,7 +229,9 @@ def _load_harvests(session: Session, path: Path, report: LoadReport) -> None:
             harvests.create_harvest(session, values, by=None)
             report.note("harvest", created=True)
             continue
-        report.note("harvest", created=False, updated=harvests.sync_harvest(session, found, values, by=None))
+        report.note(
+            "harvest", created=False, updated=harvests.sync_harvest(session, found, values, by=None)
+        )
 
 
 def _outcome_codes(row: dict[str, Any]) -> dict[str, list[str]]:
@@ -228,7 +257,9 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
             data = {
                 "ref": row["key"],
                 "title": row["title"],
-                "changed_actor_id": slugs[row["changed_actor"]] if row.get("changed_actor") else None,
+                "changed_actor_id": slugs[row["changed_actor"]]
+                if row.get("changed_actor")
+                else None,
                 "change": row.get("change", ""),
                 "when_start": row.get("when"),
                 "where": row.get("where", ""),
@@ -239,11 +270,17 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
                 "contributor_ids": [slugs[s] for s in row.get("contributors") or []],
             }
         except KeyError as exc:
-            raise DemoFileError(file=path.name, problem=f"{row.get('key')}: unknown {exc}") from None
+            raise DemoFileError(
+                file=path.name, problem=f"{row.get('key')}: unknown {exc}"
+            ) from None
         values = _in(path, row, lambda data=data: validate(OutcomeCreate, data))
         found = outcomes.outcome_by_ref(session, values.ref or "")
         if found is None:
-            outcome = _in(path, row, lambda values=values: outcomes.record_outcome(session, harvest, values, by=None))
+            outcome = _in(
+                path,
+                row,
+                lambda values=values: outcomes.record_outcome(session, harvest, values, by=None),
+            )
             report.note("outcome", created=True)
         else:
             before = found.version
@@ -254,7 +291,9 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
         if number and 1 <= int(number) <= len(questions):
             outcomes.set_question(session, outcome, questions[int(number) - 1].id)
         for ref in row.get("ties") or []:
-            tie = ties.find_tie(session, slugs.get(ref["source"], 0), slugs.get(ref["target"], 0), ref["kind"])
+            tie = ties.find_tie(
+                session, slugs.get(ref["source"], 0), slugs.get(ref["target"], 0), ref["kind"]
+            )
             if tie is None:
                 raise DemoFileError(file=path.name, problem=f"{row['key']}: no tie {ref}")
             outcomes.add_tie_evidence(session, outcome, tie, by=None)

@@ -42,7 +42,8 @@ class ValidationFailed(BrobygError):
 
     def __str__(self) -> str:
         return "; ".join(
-            f"{field}: {msg % params if params else msg}" for field, (msg, params) in self.errors.items()
+            f"{field}: {msg % params if params else msg}"
+            for field, (msg, params) in self.errors.items()
         )
 
 

@@ -57,7 +57,9 @@ def _resolve(session: Session, values: HarvestCreate) -> dict[str, Any]:
     }
 
 
-def create_harvest(session: Session, data: dict[str, Any] | HarvestCreate, *, by: User | None) -> Harvest:
+def create_harvest(
+    session: Session, data: dict[str, Any] | HarvestCreate, *, by: User | None
+) -> Harvest:
     """Validate and add a harvest with its questions, coded with the default scheme."""
     values = data if isinstance(data, HarvestCreate) else validate(HarvestCreate, data)
     act_as(session, by)
@@ -71,7 +73,9 @@ def create_harvest(session: Session, data: dict[str, Any] | HarvestCreate, *, by
     return harvest
 
 
-def sync_harvest(session: Session, harvest: Harvest, values: HarvestCreate, *, by: User | None) -> bool:
+def sync_harvest(
+    session: Session, harvest: Harvest, values: HarvestCreate, *, by: User | None
+) -> bool:
     """Make `harvest` match `values`; return whether anything changed."""
     act_as(session, by)
     for key, value in _resolve(session, values).items():

@@ -342,7 +342,9 @@ class TieEvidence(SQLModel, table=True):
     """Outcome `outcome_id` evidences (created or strengthened) tie `tie_id`."""
 
     tie_id: int = Field(foreign_key="tie.id", primary_key=True, ondelete="CASCADE")
-    outcome_id: int = Field(foreign_key="outcome.id", primary_key=True, index=True, ondelete="CASCADE")
+    outcome_id: int = Field(
+        foreign_key="outcome.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
 
 
 class OutcomeCode(SQLModel, table=True):

@@ -50,17 +50,34 @@ def _check_actors(session: Session, values: OutcomeCreate) -> None:
     missing = sorted(set(values.contributor_ids) - found)
     if missing:
         raise ValidationFailed(
-            {"contributor_ids": (N_("No actor with id %(id)s."), {"id": ", ".join(map(str, missing))})}
+            {
+                "contributor_ids": (
+                    N_("No actor with id %(id)s."),
+                    {"id": ", ".join(map(str, missing))},
+                )
+            }
         )
 
 
 _FIELDS = (
-    "ref", "title", "changed_actor_id", "change", "when_start", "when_end", "where",
-    "significance", "contribution", "sources", "evidence", "status",
+    "ref",
+    "title",
+    "changed_actor_id",
+    "change",
+    "when_start",
+    "when_end",
+    "where",
+    "significance",
+    "contribution",
+    "sources",
+    "evidence",
+    "status",
 )
 
 
-def record_outcome(session: Session, harvest: Harvest, data: dict[str, Any] | OutcomeCreate, *, by: User | None) -> Outcome:
+def record_outcome(
+    session: Session, harvest: Harvest, data: dict[str, Any] | OutcomeCreate, *, by: User | None
+) -> Outcome:
     """Validate and add an outcome to `harvest` with its contributors."""
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
     act_as(session, by)
@@ -80,7 +97,12 @@ def record_outcome(session: Session, harvest: Harvest, data: dict[str, Any] | Ou
 
 
 def update_outcome(
-    session: Session, outcome: Outcome, data: dict[str, Any] | OutcomeCreate, version: int, *, by: User | None
+    session: Session,
+    outcome: Outcome,
+    data: dict[str, Any] | OutcomeCreate,
+    version: int,
+    *,
+    by: User | None,
 ) -> Outcome:
     """Apply an edit made against `version`; a stale edit raises `StaleVersion`."""
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
@@ -140,7 +162,9 @@ def add_tie_evidence(session: Session, outcome: Outcome, tie: Tie, *, by: User |
 
 def set_question(session: Session, outcome: Outcome, question_id: int | None) -> None:
     """Make `question_id` the one harvest question the outcome answers (None: none)."""
-    current = list(session.scalars(select(OutcomeQuestion).where(OutcomeQuestion.outcome_id == outcome.id)))
+    current = list(
+        session.scalars(select(OutcomeQuestion).where(OutcomeQuestion.outcome_id == outcome.id))
+    )
     for row in current:
         if row.question_id != question_id:
             session.delete(row)

@@ -55,9 +55,14 @@ class Overview:
 def knowledge_base_overview(session: Session, latest: int = 5) -> Overview:
     """Summarise what the knowledge base holds; only final outcomes are shown."""
     count = lambda model: session.scalar(select(func.count()).select_from(model)) or 0  # noqa: E731
-    ties_by_form = {form: n for form, n in session.execute(select(Tie.form, func.count()).group_by(col(Tie.form)))}
+    ties_by_form = {
+        form: n
+        for form, n in session.execute(select(Tie.form, func.count()).group_by(col(Tie.form)))
+    }
     actors_per = dict(
-        session.execute(select(Actor.municipality_id, func.count()).group_by(col(Actor.municipality_id))).all()
+        session.execute(
+            select(Actor.municipality_id, func.count()).group_by(col(Actor.municipality_id))
+        ).all()
     )
     ties_per = dict(
         session.execute(
@@ -83,7 +88,10 @@ def knowledge_base_overview(session: Session, latest: int = 5) -> Overview:
         ties_by_form=ties_by_form,
         groups=count(ImplementationGroup),
         harvests=count(Harvest),
-        final_outcomes=session.scalar(select(func.count()).select_from(Outcome).where(Outcome.status == final)) or 0,
+        final_outcomes=session.scalar(
+            select(func.count()).select_from(Outcome).where(Outcome.status == final)
+        )
+        or 0,
         municipalities=municipalities,
         latest_outcomes=[
             OutcomeSummary(id or 0, title, actor or "", when.isoformat() if when else "")

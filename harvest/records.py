@@ -13,13 +13,17 @@ from harvest.errors import StaleVersion
 from harvest.models import Versioned
 
 
-def check_version(record: Versioned, expected: int, submitted: dict[str, Any] | None = None) -> None:
+def check_version(
+    record: Versioned, expected: int, submitted: dict[str, Any] | None = None
+) -> None:
     """Raise `StaleVersion` when `record` has moved on since version `expected` was read."""
     if record.version != expected:
         raise StaleVersion(record, submitted)
 
 
-def flush_or_stale(session: Session, record: Versioned, submitted: dict[str, Any] | None = None) -> None:
+def flush_or_stale(
+    session: Session, record: Versioned, submitted: dict[str, Any] | None = None
+) -> None:
     """Flush; if a concurrent writer won the race, roll back and raise `StaleVersion`."""
     try:
         session.flush()

@@ -26,9 +26,9 @@ from harvest.models import (
     OutcomeStatus,
     Role,
     Sector,
-    Tier,
     TieForm,
     TieKind,
+    Tier,
 )
 from harvest.privacy import CPR_MESSAGE, contains_cpr
 
@@ -272,9 +272,7 @@ class OutcomeCreate(Checked):
         if self.when_start and self.when_end and self.when_end < self.when_start:
             raise problem(N_("The end date comes before the start date."))
         if self.status != OutcomeStatus.LEAD and not (self.changed_actor_id and self.change):
-            raise problem(
-                N_("Name the actor that changed and what changed, or keep it as a lead.")
-            )
+            raise problem(N_("Name the actor that changed and what changed, or keep it as a lead."))
         return self
 
 

@@ -74,7 +74,9 @@ def create_tie(session: Session, data: dict[str, Any] | TieCreate, *, by: User |
     return tie
 
 
-def update_tie(session: Session, tie: Tie, data: dict[str, Any] | TieUpdate, *, by: User | None) -> Tie:
+def update_tie(
+    session: Session, tie: Tie, data: dict[str, Any] | TieUpdate, *, by: User | None
+) -> Tie:
     """Validate and apply an edit made against `data['version']`; stale edits raise."""
     values = data if isinstance(data, TieUpdate) else validate(TieUpdate, data)
     act_as(session, by)
@@ -85,7 +87,11 @@ def update_tie(session: Session, tie: Tie, data: dict[str, Any] | TieUpdate, *, 
         changes["override_reason"] = ""
     for key, value in changes.items():
         setattr(tie, key, value)
-    _apply_form(tie, _actor(session, tie.source_id, "source_id"), _actor(session, tie.target_id, "target_id"))
+    _apply_form(
+        tie,
+        _actor(session, tie.source_id, "source_id"),
+        _actor(session, tie.target_id, "target_id"),
+    )
     if session.is_modified(tie):
         tie.updated_at = utcnow()
     flush_or_stale(session, tie, values.model_dump(mode="json"))
@@ -100,7 +106,9 @@ def reclassify_ties_of(session: Session, actor: Actor) -> int:
     changed = 0
     for tie in ties:
         before = tie.form
-        _apply_form(tie, session.get_one(Actor, tie.source_id), session.get_one(Actor, tie.target_id))
+        _apply_form(
+            tie, session.get_one(Actor, tie.source_id), session.get_one(Actor, tie.target_id)
+        )
         changed += tie.form != before
     session.flush()
     return changed

@@ -151,7 +151,9 @@ def create_tie(session: Session) -> Callable[..., Tie]:
 
 @pytest.fixture
 def create_user(session: Session) -> Callable[..., User]:
-    def make(email: str = "evaluator@example.dk", role: str = "evaluator", **overrides: Any) -> User:
+    def make(
+        email: str = "evaluator@example.dk", role: str = "evaluator", **overrides: Any
+    ) -> User:
         data = {"email": email, "role": role, "password": PASSWORD, "name": email.split("@")[0]}
         data.update(overrides)
         return accounts.create_user(session, data, by=None)
@@ -176,7 +178,9 @@ def create_harvest(session: Session) -> Callable[..., Harvest]:
 
 
 @pytest.fixture
-def create_outcome(session: Session, create_harvest: Callable[..., Harvest], create_actor: Callable[..., Actor]) -> Callable[..., Outcome]:
+def create_outcome(
+    session: Session, create_harvest: Callable[..., Harvest], create_actor: Callable[..., Actor]
+) -> Callable[..., Outcome]:
     def make(harvest: Harvest | None = None, **overrides: Any) -> Outcome:
         harvest = harvest or create_harvest()
         actor = overrides.pop("actor", None) or create_actor()

@@ -61,6 +61,8 @@ def test_forms_without_csrf_token_are_refused(database_url, session, create_user
     assert "Formularen" in response.get_data(as_text=True)
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    ok = client.post("/login", data={"email": "evaluator@example.dk", "password": PASSWORD, "csrf_token": token})
+    ok = client.post(
+        "/login", data={"email": "evaluator@example.dk", "password": PASSWORD, "csrf_token": token}
+    )
     assert ok.status_code == 302
     app.extensions["brobyg.engine"].dispose()

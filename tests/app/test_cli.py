@@ -27,7 +27,9 @@ def test_db_upgrade(brobyg):
 
 
 def test_user_create_reads_the_password_from_stdin(brobyg, session):
-    result = brobyg("user", "create", "Eva@Example.dk", "--role", "evaluator", input="a-long-password\n")
+    result = brobyg(
+        "user", "create", "Eva@Example.dk", "--role", "evaluator", input="a-long-password\n"
+    )
     assert result.exit_code == 0, result.output
     assert accounts.authenticate(session, "eva@example.dk", "a-long-password") is not None
 
@@ -36,9 +38,21 @@ def test_user_create_reads_the_password_from_stdin(brobyg, session):
     ("args", "stdin", "message"),
     [
         (["user", "create", "eva@example.dk", "--role", "evaluator"], "kort\n", "mindst 10 tegn"),
-        (["user", "create", "ikke-en-mail", "--role", "staff"], "a-long-password\n", "gyldig e-mailadresse"),
-        (["user", "create", "m@example.dk", "--role", "member"], "a-long-password\n", "høre til en gruppe"),
-        (["user", "create", "m@example.dk", "--role", "member", "--group", "nowhere"], "a-long-password\n", "nowhere"),
+        (
+            ["user", "create", "ikke-en-mail", "--role", "staff"],
+            "a-long-password\n",
+            "gyldig e-mailadresse",
+        ),
+        (
+            ["user", "create", "m@example.dk", "--role", "member"],
+            "a-long-password\n",
+            "høre til en gruppe",
+        ),
+        (
+            ["user", "create", "m@example.dk", "--role", "member", "--group", "nowhere"],
+            "a-long-password\n",
+            "nowhere",
+        ),
         (["user", "create", "x@example.dk", "--role", "king"], "a-long-password\n", "king"),
         (["token", "create", "nobody@example.dk"], None, "nobody@example.dk"),
     ],
@@ -52,7 +66,9 @@ def test_user_mistakes_give_a_message_and_exit_non_zero(brobyg, args, stdin, mes
 
 def test_duplicate_user_is_refused(brobyg):
     brobyg("user", "create", "eva@example.dk", "--role", "evaluator", input="a-long-password\n")
-    result = brobyg("user", "create", "EVA@example.dk", "--role", "staff", input="a-long-password\n")
+    result = brobyg(
+        "user", "create", "EVA@example.dk", "--role", "staff", input="a-long-password\n"
+    )
     assert result.exit_code == 1
     assert "findes allerede" in result.output
 
@@ -74,10 +90,17 @@ def test_cli_speaks_english_when_asked(brobyg, monkeypatch):
 
 
 def test_commands_on_a_database_without_schema_say_what_to_do(tmp_path):
-    env = {**os.environ, "BROBYG_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "BROBYG_LANG": "da"}
+    env = {
+        **os.environ,
+        "BROBYG_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "BROBYG_LANG": "da",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "app", "token", "create", "x@example.dk"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert "brobyg db upgrade" in result.stderr

@@ -7,9 +7,16 @@ import pytest
 from harvest import actors
 
 
-def test_front_page_shows_what_the_knowledge_base_holds(client, session, create_municipality, create_actor, create_tie):
+def test_front_page_shows_what_the_knowledge_base_holds(
+    client, session, create_municipality, create_actor, create_tie
+):
     helsingor = create_municipality()
-    a = create_actor(name="Café Vinkeldammen", kind="municipal_service", sector="municipal", municipality=helsingor.slug)
+    a = create_actor(
+        name="Café Vinkeldammen",
+        kind="municipal_service",
+        sector="municipal",
+        municipality=helsingor.slug,
+    )
     b = create_actor(name="SIND Helsingør", municipality=helsingor.slug)
     create_tie(a, b)
     session.commit()

@@ -19,7 +19,10 @@ def test_serve_answers_health_checks(database_url):
     env = {**os.environ, "BROBYG_DATABASE_URL": database_url}
     server = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 20

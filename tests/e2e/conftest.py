@@ -14,8 +14,13 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PASSWORD = "e2e-password-123"  # noqa: S105 - test accounts only
 
@@ -33,22 +38,46 @@ def _free_port() -> int:
 
 
 def _brobyg(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run([sys.executable, "-m", "app", *args], env=env, input=stdin, text=True,
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `brobyg serve` on a migrated SQLite database with the demo data loaded."""
     folder: Path = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "BROBYG_DATABASE_URL": f"sqlite:///{folder / 'brobyg.sqlite3'}",
-           "BROBYG_SECRET_KEY": "e2e-secret"}
+    env = {
+        **os.environ,
+        "BROBYG_DATABASE_URL": f"sqlite:///{folder / 'brobyg.sqlite3'}",
+        "BROBYG_SECRET_KEY": "e2e-secret",
+    }
     _brobyg(env, "db", "upgrade")
     _brobyg(env, "demo")
-    _brobyg(env, "user", "create", "e2e@example.dk", "--role", "evaluator", "--name", "E2E", stdin=PASSWORD + "\n")
+    _brobyg(
+        env,
+        "user",
+        "create",
+        "e2e@example.dk",
+        "--role",
+        "evaluator",
+        "--name",
+        "E2E",
+        stdin=PASSWORD + "\n",
+    )
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -31,8 +31,16 @@ def test_demo_has_the_research_projects_municipalities_and_named_services(sessio
     names = set(session.exec(select(Municipality.name)))
     assert names == {"København", "Fredericia", "Helsingør", "Rødovre", "Gladsaxe"}
     actors = set(session.exec(select(Actor.name)))
-    for name in ("Grib København", "Din Indgang", "Café Vinkeldammen", "Fountain House", "SIND",
-                 "Det Sociale Netværk", "Peer-Partnerskabet", "Rotary"):
+    for name in (
+        "Grib København",
+        "Din Indgang",
+        "Café Vinkeldammen",
+        "Fountain House",
+        "SIND",
+        "Det Sociale Netværk",
+        "Peer-Partnerskabet",
+        "Rotary",
+    ):
         assert any(a.startswith(name) for a in actors), name
 
 
@@ -50,7 +58,8 @@ def test_demo_is_big_enough_to_be_worth_looking_at(session, loaded):
 
 def test_every_municipality_has_all_three_forms_of_ties(session, loaded):
     rows = session.exec(
-        select(Municipality.slug, Tie.form).join(Actor, Actor.municipality_id == Municipality.id)
+        select(Municipality.slug, Tie.form)
+        .join(Actor, Actor.municipality_id == Municipality.id)
         .join(Tie, Tie.source_id == Actor.id)
     ).all()
     forms: dict[str, set[str]] = {}
@@ -62,17 +71,28 @@ def test_every_municipality_has_all_three_forms_of_ties(session, loaded):
 
 def test_outcomes_use_every_status(session, loaded):
     statuses = Counter(session.exec(select(Outcome.status)))
-    assert set(statuses) == {"lead", "draft", "reviewed", "ready", "substantiated", "final", "withdrawn"}
+    assert set(statuses) == {
+        "lead",
+        "draft",
+        "reviewed",
+        "ready",
+        "substantiated",
+        "final",
+        "withdrawn",
+    }
 
 
 def test_each_group_has_a_harvest_with_questions(session, loaded):
     for group in session.exec(select(ImplementationGroup)):
         harvest = session.exec(select(Harvest).where(Harvest.group_id == group.id)).one()
-        assert session.exec(select(HarvestQuestion).where(HarvestQuestion.harvest_id == harvest.id)).all()
+        assert session.exec(
+            select(HarvestQuestion).where(HarvestQuestion.harvest_id == harvest.id)
+        ).all()
 
 
 def test_loading_twice_changes_nothing(session, loaded):
     assert loaded.changed
+
     def state():
         return (
             demo.counts(session),
@@ -81,6 +101,7 @@ def test_loading_twice_changes_nothing(session, loaded):
             sorted(session.exec(select(Outcome.id, Outcome.version))),
             session.exec(select(func.count()).select_from(ChangeRecord)).one(),
         )
+
     before = state()
     again = demo.load_demo(session)
     session.commit()
@@ -98,7 +119,9 @@ def test_an_edited_demo_record_is_put_back_by_the_next_load(session, loaded):
 
 
 def test_a_broken_demo_file_is_reported_with_its_name(session, tmp_path):
-    (tmp_path / "municipalities.yaml").write_text("- slug: Not A Slug\n  name: X\n", encoding="utf-8")
+    (tmp_path / "municipalities.yaml").write_text(
+        "- slug: Not A Slug\n  name: X\n", encoding="utf-8"
+    )
     with pytest.raises(demo.DemoFileError) as raised:
         demo.load_demo(session, tmp_path)
     assert "municipalities.yaml" in str(raised.value)

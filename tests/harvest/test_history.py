@@ -2,19 +2,20 @@
 
 import pytest
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from harvest import actors, history, outcomes, ties
 from harvest.db import open_session
 from harvest.errors import StaleVersion
-from sqlmodel import select
-
 from harvest.models import ChangeRecord, Tie
 
 
 def test_creating_a_record_writes_history(session, create_actor, create_user):
     evaluator = create_user()
     actor = actors.create_actor(
-        session, {"name": "Rotary Klub", "kind": "association", "sector": "civil_society", "tier": 2}, by=evaluator
+        session,
+        {"name": "Rotary Klub", "kind": "association", "sector": "civil_society", "tier": 2},
+        by=evaluator,
     )
     [record] = history.changes_of(session, "actor", actor.id)
     assert record.action == "create"
@@ -22,11 +23,15 @@ def test_creating_a_record_writes_history(session, create_actor, create_user):
     assert record.before is None and record.after["name"] == "Rotary Klub"
 
 
-def test_update_keeps_before_and_after_and_bumps_version(session, create_actor, create_tie, create_user):
+def test_update_keeps_before_and_after_and_bumps_version(
+    session, create_actor, create_tie, create_user
+):
     evaluator = create_user()
     tie = create_tie(create_actor(), create_actor(), note="Første note")
     assert tie.version == 1
-    ties.update_tie(session, tie, {"kind": "collaboration", "note": "Ny note", "version": 1}, by=evaluator)
+    ties.update_tie(
+        session, tie, {"kind": "collaboration", "note": "Ny note", "version": 1}, by=evaluator
+    )
     assert tie.version == 2
     records = history.changes_of(session, "tie", tie.id)
     assert [r.action for r in records] == ["create", "update"]
@@ -60,7 +65,11 @@ def test_concurrent_saves_of_one_version_never_lose_an_update(engine, session, c
         stale = outcomes.get_outcome(second, outcome.id)
         second.commit()  # the second editor holds version 1 in memory, as a form would
         fresh = outcomes.get_outcome(first, outcome.id)
-        data = {"title": fresh.title, "changed_actor_id": fresh.changed_actor_id, "change": fresh.change}
+        data = {
+            "title": fresh.title,
+            "changed_actor_id": fresh.changed_actor_id,
+            "change": fresh.change,
+        }
         outcomes.update_outcome(first, fresh, {**data, "where": "Helsingør"}, 1, by=None)
         first.commit()
         with pytest.raises(StaleVersion) as raised:
@@ -100,7 +109,15 @@ def test_secrets_never_reach_the_history(session, create_user):
 
 def test_tie_check_constraints_hold_in_the_database(session, create_actor):
     a = create_actor()
-    session.add(Tie(source_id=a.id, target_id=a.id, kind="collaboration", form="bonding", derived_form="bonding"))
+    session.add(
+        Tie(
+            source_id=a.id,
+            target_id=a.id,
+            kind="collaboration",
+            form="bonding",
+            derived_form="bonding",
+        )
+    )
     with pytest.raises(IntegrityError):
         session.flush()
 

@@ -62,8 +62,13 @@ def test_any_valid_cpr_number_in_any_field_is_refused(birth, serial, dash, befor
 
 
 def test_cpr_in_an_actor_tag_is_refused():
-    data = {"name": "Forening", "kind": "association", "sector": "civil_society", "tier": 2,
-            "tags": ["musik", "010190-1234"]}
+    data = {
+        "name": "Forening",
+        "kind": "association",
+        "sector": "civil_society",
+        "tier": 2,
+        "tags": ["musik", "010190-1234"],
+    }
     with pytest.raises(PrivacyViolation) as raised:
         validate(ActorCreate, data)
     assert "tags" in raised.value.errors

@@ -63,8 +63,11 @@ def test_changing_an_actors_tier_reclassifies_its_ties(session, create_actor, cr
     tie = create_tie(service, association)
     assert tie.form == "bridging"
     data = {
-        "name": service.name, "kind": "municipal_management", "sector": "municipal",
-        "tier": 3, "version": service.version,
+        "name": service.name,
+        "kind": "municipal_management",
+        "sector": "municipal",
+        "tier": 3,
+        "version": service.version,
     }
     actors.update_actor(session, service, data, by=None)
     session.refresh(tie)
@@ -80,7 +83,9 @@ def test_changing_an_actors_tier_reclassifies_its_ties(session, create_actor, cr
         ({"start": "2025-05-01", "end": "2024-01-01"}, "__all__"),
     ],
 )
-def test_invalid_ties_are_refused_with_a_message_per_field(create_actor, create_tie, overrides, field):
+def test_invalid_ties_are_refused_with_a_message_per_field(
+    create_actor, create_tie, overrides, field
+):
     a, b = create_actor(), create_actor()
     with pytest.raises(ValidationFailed) as raised:
         create_tie(a, b, **overrides)
