@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, col
 from harvest.models import ChangeAction, ChangeRecord, User, utcnow
 
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
-UNTRACKED = frozenset({"changerecord", "apitoken", "alembic_version"})
+UNTRACKED = frozenset({"changerecord", "apitoken", "alembic_version", "pendingupload"})
 BOOKKEEPING = frozenset({"version", "updated_at"})
 USER_KEY = "brobyg_user_id"
 

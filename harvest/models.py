@@ -8,7 +8,16 @@ from datetime import UTC, date, datetime
 from enum import IntEnum, StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -403,3 +412,40 @@ class ChangeRecord(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
     __table_args__ = (Index("ix_change_entity", "entity", "entity_id"),)
+
+
+# --- the change agent's review, uploads --------------------------------------
+
+
+class CommentPart(StrEnum):
+    """Which part of an outcome a comment is about."""
+
+    OUTCOME = "outcome"
+    SIGNIFICANCE = "significance"
+    CONTRIBUTION = "contribution"
+    GENERAL = "general"
+
+
+class OutcomeComment(SQLModel, table=True):
+    """A comment in the Step 3 review of an outcome; `parent_id` makes it an answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    outcome_id: int = Field(foreign_key="outcome.id", index=True, ondelete="CASCADE")
+    parent_id: int | None = Field(default=None, foreign_key="outcomecomment.id")
+    part: str = Field(default=CommentPart.GENERAL.value, sa_type=String(16))
+    author_id: int | None = Field(default=None, foreign_key="user_account.id")
+    body: str = _text()
+    resolved: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PendingUpload(SQLModel, table=True):
+    """An uploaded spreadsheet waiting for the evaluator to confirm its import."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    harvest_id: int = Field(foreign_key="harvest.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    filename: str = Field(max_length=255)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

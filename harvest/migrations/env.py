@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from harvest import models  # noqa: F401 - registers every table
+from harvest.fulltext import is_search_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -21,12 +22,20 @@ def run_migrations() -> None:
         _run(connection)
 
 
+def _include(
+    obj: object, name: str | None, type_: str, reflected: bool, _compare_to: object
+) -> bool:
+    """Leave the full-text search objects (made by hand in 0002) out of autogenerate."""
+    return not (reflected and is_search_object(name))
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=_include,
     )
     with context.begin_transaction():
         context.run_migrations()
