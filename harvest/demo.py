@@ -279,12 +279,14 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
             outcome = _in(
                 path,
                 row,
-                lambda values=values: outcomes.record_outcome(session, harvest, values, by=None),
+                lambda values=values: outcomes.record_outcome(session, harvest, values, by=None, confirm_warnings=True),
             )
             report.note("outcome", created=True)
         else:
             before = found.version
-            outcome = outcomes.update_outcome(session, found, values, found.version, by=None)
+            outcome = outcomes.update_outcome(
+                session, found, values, found.version, by=None, confirm_warnings=True
+            )
             report.note("outcome", created=False, updated=outcome.version != before)
         coding.set_codes(session, outcome.id or 0, scheme, _outcome_codes(row), by=None)
         number = row.get("harvest_question")

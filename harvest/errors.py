@@ -51,6 +51,10 @@ class PrivacyViolation(ValidationFailed):
     """Text contains personal data that Brobyg must never store (a CPR number)."""
 
 
+class WarningsNotConfirmed(ValidationFailed):
+    """Text holds contact details (e-mail, phone); the user must confirm they are meant."""
+
+
 class StaleVersion(BrobygError):
     """The record changed since the editor read it; `current` is the stored record."""
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from harvest.errors import N_, NotFound, ValidationFailed
+from harvest import privacy
+from harvest.errors import N_, NotFound, ValidationFailed, WarningsNotConfirmed
 from harvest.history import act_as
 from harvest.models import (
     Actor,
@@ -59,6 +60,26 @@ def _check_actors(session: Session, values: OutcomeCreate) -> None:
         )
 
 
+TEXT_FIELDS = ("title", "change", "where", "significance", "contribution", "sources", "evidence")
+
+
+def contact_warnings(values: OutcomeCreate) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Return, per text field, a warning about e-mail addresses or phone numbers in it."""
+    warnings: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name in TEXT_FIELDS:
+        found = privacy.contact_warnings(getattr(values, name))
+        if found:
+            warnings[name] = (found[0].message, {})
+    return warnings
+
+
+def _check_warnings(values: OutcomeCreate, confirmed: bool) -> None:
+    if not confirmed:
+        warnings = contact_warnings(values)
+        if warnings:
+            raise WarningsNotConfirmed(warnings)
+
+
 _FIELDS = (
     "ref",
     "title",
@@ -103,9 +124,11 @@ def update_outcome(
     version: int,
     *,
     by: User | None,
+    confirm_warnings: bool = False,
 ) -> Outcome:
     """Apply an edit made against `version`; a stale edit raises `StaleVersion`."""
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
+    _check_warnings(values, confirm_warnings)
     act_as(session, by)
     submitted = values.model_dump(mode="json")
     check_version(outcome, version, submitted)

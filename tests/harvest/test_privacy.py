@@ -78,3 +78,15 @@ def test_email_and_phone_give_warnings_not_refusals():
     findings = privacy.contact_warnings("Skriv til kontakt@sind.example.dk eller ring 33 12 34 56")
     assert {f.kind for f in findings} == {"email", "phone"}
     assert privacy.contact_warnings("Ingen kontaktdata her") == []
+
+
+def test_contact_details_in_an_outcome_must_be_confirmed(session, create_harvest, create_actor):
+    from harvest import outcomes
+    from harvest.errors import WarningsNotConfirmed
+
+    harvest, actor = create_harvest(), create_actor()
+    data = {"title": "Kontakt", "changed_actor_id": actor.id, "change": "Ring til 33 12 34 56 for at komme med."}
+    with pytest.raises(WarningsNotConfirmed) as raised:
+        outcomes.record_outcome(session, harvest, data, by=None)
+    assert set(raised.value.errors) == {"change"}
+    assert outcomes.record_outcome(session, harvest, data, by=None, confirm_warnings=True).id
