@@ -97,10 +97,19 @@ _FIELDS = (
 
 
 def record_outcome(
-    session: Session, harvest: Harvest, data: dict[str, Any] | OutcomeCreate, *, by: User | None
+    session: Session,
+    harvest: Harvest,
+    data: dict[str, Any] | OutcomeCreate,
+    *,
+    by: User | None,
+    confirm_warnings: bool = False,
 ) -> Outcome:
-    """Validate and add an outcome to `harvest` with its contributors."""
+    """Validate and add an outcome to `harvest` with its contributors.
+
+    Contact details in the text raise `WarningsNotConfirmed` unless `confirm_warnings`.
+    """
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
+    _check_warnings(values, confirm_warnings)
     act_as(session, by)
     _check_actors(session, values)
     fields = values.model_dump(include=set(_FIELDS))
