@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import auth, database, errors, i18n, main, security
+from app import auth, database, errors, i18n, main, markdown, outcomes, security
 from app.config import load_config
 
 
@@ -23,7 +23,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    markdown.init_app(app)
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(outcomes.bp)
     return app

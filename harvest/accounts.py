@@ -141,3 +141,8 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     record.last_used_at = utcnow()
     return user
+
+
+def user_names(session: Session) -> dict[int, str]:
+    """Return every user's display name by id (for showing who wrote what)."""
+    return {u.id or 0: u.name or u.email for u in session.scalars(select(User))}

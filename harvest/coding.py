@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 
 from harvest.errors import N_, ValidationFailed
 from harvest.history import act_as
-from harvest.models import Code, CodeDimension, CodingScheme, OutcomeCode, User
+from harvest.models import Code, CodeDimension, CodingScheme, Harvest, OutcomeCode, User
 
 DEFAULT_SCHEME = "standard"
 
@@ -160,3 +160,17 @@ def codes_for_outcome(session: Session, outcome_id: int) -> dict[str, list[str]]
     for dimension_key, code_key in session.execute(query):
         result.setdefault(dimension_key, []).append(code_key)
     return result
+
+
+def scheme_of(session: Session, harvest: Harvest) -> CodingScheme:
+    """Return the coding scheme a harvest uses (the default one if it names none)."""
+    if harvest.coding_scheme_id:
+        scheme = session.get(CodingScheme, harvest.coding_scheme_id)
+        if scheme is not None:
+            return scheme
+    return ensure_default_scheme(session)
+
+
+def all_code_labels() -> list[tuple[str, str]]:
+    """Return (code key, label msgid) of every code in the default scheme."""
+    return [(key, label) for _, _, codes in DEFAULT_DIMENSIONS for key, label in codes]

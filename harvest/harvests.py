@@ -103,3 +103,11 @@ def set_questions(session: Session, harvest: Harvest, texts: list[str]) -> bool:
         changed = True
     session.flush()
     return changed
+
+
+def get_harvest(session: Session, harvest_id: int) -> Harvest:
+    """Return the harvest with `harvest_id` or raise `NotFound`."""
+    harvest = session.get(Harvest, harvest_id)
+    if harvest is None:
+        raise NotFound(N_("No harvest with id %(id)s."), id=harvest_id)
+    return harvest

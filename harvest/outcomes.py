@@ -3,12 +3,13 @@
 Must not import `app` or Flask.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from harvest import privacy
+from harvest import privacy, ties
 from harvest.errors import N_, NotFound, ValidationFailed, WarningsNotConfirmed
 from harvest.history import act_as
 from harvest.models import (
@@ -25,7 +26,7 @@ from harvest.models import (
     utcnow,
 )
 from harvest.records import check_version, flush_or_stale
-from harvest.schemas import OutcomeCreate, validate
+from harvest.schemas import OutcomeCreate, TieCreate, validate
 
 PUBLIC_STATUSES = (OutcomeStatus.FINAL.value,)
 
@@ -209,3 +210,92 @@ def count_by_status(session: Session) -> dict[str, int]:
     """Return the number of outcomes in each status."""
     query = select(Outcome.status, func.count()).group_by(col(Outcome.status))
     return {status: n for status, n in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """An outcome with what its page shows around it."""
+
+    outcome: Outcome
+    harvest: Harvest
+    changed_actor: Actor | None
+    contributors: list[Actor]
+    led_from: list[Outcome]
+    led_to: list[Outcome]
+    ties: list[tuple[Tie, Actor, Actor]]
+    question_id: int | None
+
+
+def outcome_view(session: Session, outcome: Outcome) -> OutcomeView:
+    """Gather what an outcome's page shows: actors, chains, ties, question."""
+    harvest = session.get_one(Harvest, outcome.harvest_id)
+    contributors = list(
+        session.scalars(
+            select(Actor)
+            .join(OutcomeContributor, col(OutcomeContributor.actor_id) == Actor.id)
+            .where(OutcomeContributor.outcome_id == outcome.id)
+            .order_by(col(Actor.name))
+        )
+    )
+    led_from = list(
+        session.scalars(
+            select(Outcome)
+            .join(OutcomeLink, col(OutcomeLink.source_id) == Outcome.id)
+            .where(OutcomeLink.target_id == outcome.id)
+        )
+    )
+    led_to = list(
+        session.scalars(
+            select(Outcome)
+            .join(OutcomeLink, col(OutcomeLink.target_id) == Outcome.id)
+            .where(OutcomeLink.source_id == outcome.id)
+        )
+    )
+    ties = []
+    for tie in session.scalars(
+        select(Tie)
+        .join(TieEvidence, col(TieEvidence.tie_id) == Tie.id)
+        .where(TieEvidence.outcome_id == outcome.id)
+    ):
+        ties.append(
+            (tie, session.get_one(Actor, tie.source_id), session.get_one(Actor, tie.target_id))
+        )
+    question = session.scalars(
+        select(OutcomeQuestion.question_id).where(OutcomeQuestion.outcome_id == outcome.id)
+    ).first()
+    return OutcomeView(
+        outcome=outcome,
+        harvest=harvest,
+        changed_actor=session.get(Actor, outcome.changed_actor_id)
+        if outcome.changed_actor_id
+        else None,
+        contributors=contributors,
+        led_from=led_from,
+        led_to=led_to,
+        ties=ties,
+        question_id=question,
+    )
+
+
+def outcome_choices(
+    session: Session, harvest: Harvest, exclude: int | None = None
+) -> list[tuple[int, str]]:
+    """Return (id, title) of the harvest's outcomes, for linking chains."""
+    query = (
+        select(Outcome.id, Outcome.title)
+        .where(Outcome.harvest_id == harvest.id)
+        .order_by(col(Outcome.title))
+    )
+    return [(i, t) for i, t in session.execute(query) if i != exclude]
+
+
+def evidence_tie(
+    session: Session, outcome: Outcome, data: dict[str, Any], *, by: User | None
+) -> Tie:
+    """Record that `outcome` created or strengthened the tie `data` describes (made if missing)."""
+    values = validate(TieCreate, data)
+    tie = ties.find_tie(session, values.source_id, values.target_id, values.kind.value)
+    if tie is None:
+        tie = ties.create_tie(session, values, by=by)
+    add_tie_evidence(session, outcome, tie, by=by)
+    return tie

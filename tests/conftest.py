@@ -81,8 +81,10 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    """A domain session with no Flask; tests commit when they mean to."""
-    with open_session(engine, write=True) as session:
+    """A domain session with no Flask; tests commit when they mean to.
+
+    Its transactions begin deferred, so reading in a test never blocks the app's writers."""
+    with open_session(engine) as session:
         yield session
 
 

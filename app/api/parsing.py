@@ -1,0 +1,103 @@
+"""Reading API requests and shaping list answers: query strings, JSON bodies, pages.
+
+Bad input becomes `ValidationFailed` (422) or a 400, never an exception that reaches 500.
+"""
+
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from flask import abort, jsonify, make_response, request
+from flask_babel import gettext as _
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from app.api.serialize import serialize_any
+from harvest.errors import N_, ValidationFailed
+from harvest.listing import MAX_ID
+from harvest.schemas import validate
+from harvest.search import Page
+
+Q = TypeVar("Q", bound=BaseModel)
+LIST_PARAMS = frozenset({"status"})
+MAX_DEPTH = 20
+
+
+def query(schema: type[Q]) -> Q:
+    """Validate the query string against `schema`; empty values count as not given."""
+    data: dict[str, Any] = {}
+    for key in request.args:
+        values = [v for v in request.args.getlist(key) if v.strip()]
+        if values:
+            data[key] = values if key in LIST_PARAMS else values[-1]
+    return validate(schema, data)
+
+
+def _bad_value(value: Any, depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > MAX_ID
+    if isinstance(value, float):
+        return value != value or abs(value) > MAX_ID  # NaN or out of range
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_bad_value(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return any(_bad_value(item, depth + 1) for item in value.values())
+    return False
+
+
+def body() -> dict[str, Any]:
+    """Return the request's JSON object; anything else answers 400, odd values 422."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(make_response(jsonify({"error": _("Send a JSON object.")}), 400))
+    problems = {key: (N_("This value is not valid."), {}) for key, v in data.items() if _bad_value(v)}
+    if problems:
+        raise ValidationFailed(problems)
+    return data
+
+
+def version(data: dict[str, Any]) -> int:
+    """Return the `version` the client read, or raise `ValidationFailed`."""
+    value = data.get("version")
+    if value is None:
+        raise ValidationFailed({"version": (N_("This field is required."), {})})
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed({"version": (N_("Enter a whole number."), {})})
+    return value
+
+
+def flag(data: dict[str, Any], key: str) -> bool:
+    """Return a yes/no field of the body (absent: no)."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ValidationFailed({key: (N_("Answer yes or no."), {})})
+    return value
+
+
+def _next_url(page: Page[Any]) -> str | None:
+    if not page.has_next:
+        return None
+    params = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    params.append(("page", str(page.page + 1)))
+    return f"{request.base_url}?{urlencode(params)}"
+
+
+def page_answer(session: Session, page: Page[Any]) -> Any:
+    """Answer a list: its items, how many in all, and the address of the next page."""
+    return jsonify(
+        {
+            "items": [serialize_any(session, item) for item in page.items],
+            "total": page.total,
+            "next": _next_url(page),
+        }
+    )
+
+
+def record_answer(session: Session, record: Any, status: int = 200) -> Any:
+    """Answer one record."""
+    return jsonify(serialize_any(session, record)), status

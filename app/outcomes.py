@@ -1,0 +1,487 @@
+"""Pages for harvests and outcomes: lists with search and filters, the outcome page,
+recording and editing, the status workflow, review comments, chains and ties."""
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from werkzeug.datastructures import MultiDict
+
+from app.auth import signed_in_user
+from app.database import db
+from app.forms import (
+    CHANGE_TYPES,
+    PART_LABELS,
+    STATUS_LABELS,
+    TIE_KIND_LABELS,
+    CommentForm,
+    LinkForm,
+    OutcomeForm,
+    StatusForm,
+    TieForm,
+    options,
+)
+from app.i18n import field_errors
+from harvest import (
+    access,
+    accounts,
+    actors,
+    coding,
+    harvests,
+    outcomes,
+    review,
+    revisions,
+    search,
+    workflow,
+)
+from harvest.errors import StaleVersion, ValidationFailed, WarningsNotConfirmed
+from harvest.models import Harvest, Outcome, OutcomeStatus, User
+
+bp = Blueprint("outcomes", __name__)
+FORM_FIELDS = (
+    "title",
+    "change",
+    "when_start",
+    "when_end",
+    "where",
+    "significance",
+    "contribution",
+    "sources",
+    "evidence",
+)
+
+
+def _viewer() -> tuple[User | None, set[int]]:
+    user = signed_in_user()
+    return user, accounts.group_ids_of(db(), user) if user else set()
+
+
+def _visible_outcome(outcome_id: int) -> tuple[Outcome, User | None, set[int]]:
+    """Return the outcome if the viewer may see it; hidden ones are 404, not 403."""
+    user, member_of = _viewer()
+    outcome = outcomes.get_outcome(db(), outcome_id)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    if not access.can_see_outcome(user, outcome.status, harvest.group_id, member_of):
+        abort(404)
+    return outcome, user, member_of
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
+    args = request.args
+    statuses = [s for s in args.getlist("status") if s in OutcomeStatus.__members__.values()]
+    return search.OutcomeFilters(
+        q=args.get("q", "")[:200],
+        harvest_id=harvest.id if harvest else None,
+        statuses=statuses,
+        actor_id=_int(args.get("actor")),
+        type_of_change=args.get("type_of_change") or None,
+        social_capital_form=args.get("form") or None,
+        date_from=_date(args.get("from")),
+        date_to=_date(args.get("to")),
+    )
+
+
+def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
+    user, member_of = _viewer()
+    page = search.find_outcomes(
+        db(),
+        _filters(harvest),
+        viewer=user,
+        member_of=member_of,
+        page=_int(request.args.get("page")) or 1,
+    )
+    names = actors.actor_names(db(), {o.changed_actor_id for o in page.items if o.changed_actor_id})
+    return render_template(
+        template,
+        page=page,
+        names=names,
+        harvest=harvest,
+        actor_choices=actors.actor_choices(db()),
+        args=request.args,
+        can_write=harvest is not None
+        and access.can_write_for_group(user, harvest.group_id, member_of),
+        **context,
+    )
+
+
+@bp.route("/harvests")
+def harvest_index() -> Any:
+    """List the harvests."""
+    return render_template("harvests/index.html", harvests=harvests.list_harvests(db()))
+
+
+@bp.route("/harvests/<slug>")
+def harvest_detail(slug: str) -> Any:
+    """Show a harvest's design and its outcomes, searchable and filterable."""
+    harvest = harvests.harvest_by_slug(db(), slug)
+    return _list(harvest, "harvests/detail.html", questions=harvests.questions_of(db(), harvest))
+
+
+@bp.route("/outcomes")
+def index() -> Any:
+    """Search outcomes across every harvest the viewer may see."""
+    return _list(None, "outcomes/index.html")
+
+
+# --- recording and editing ---------------------------------------------------
+
+
+def _prepare(form: OutcomeForm, harvest: Harvest) -> None:
+    choices = actors.actor_choices(db())
+    form.changed_actor_id.choices = options([("", _("— choose an actor —")), *choices])
+    form.contributor_ids.choices = options(choices)
+    questions = [(q.id, f"{q.position}. {q.text}") for q in harvests.questions_of(db(), harvest)]
+    form.question_id.choices = options([("", _("— none yet —")), *questions])
+
+
+def _data(form: OutcomeForm, user: User | None, status: str) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(form, name).data or "" for name in FORM_FIELDS}
+    data["status"] = status
+    data["contributor_ids"] = [int(i) for i in form.contributor_ids.data or [] if str(i).isdigit()]
+    actor_id = _int(form.changed_actor_id.data)
+    if form.new_actor_name.data and form.new_actor_name.data.strip():
+        actor = actors.actor_by_name(db(), form.new_actor_name.data) or actors.create_actor(
+            db(),
+            {
+                "name": form.new_actor_name.data,
+                "kind": form.new_actor_kind.data,
+                "sector": form.new_actor_sector.data,
+                "tier": form.new_actor_tier.data,
+            },
+            by=user,
+        )
+        actor_id = actor.id
+    data["changed_actor_id"] = actor_id
+    return data
+
+
+def _save_codes(outcome: Outcome, harvest: Harvest, form: OutcomeForm, user: User | None) -> None:
+    choices = {
+        key: [value] if value else []
+        for key, value in (
+            ("type_of_change", form.type_of_change.data),
+            ("social_capital_form", form.social_capital_form.data),
+        )
+    }
+    coding.set_codes(db(), outcome.id or 0, coding.scheme_of(db(), harvest), choices, by=user)
+    outcomes.set_question(db(), outcome, _int(form.question_id.data))
+
+
+def _form_errors(form: OutcomeForm, error: ValidationFailed) -> None:
+    for name, message in field_errors(error).items():
+        target = "change" if name == "__all__" else name
+        field = getattr(form, target, None)
+        if field is not None:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        else:
+            form.form_errors.append(message)
+
+
+@bp.route("/harvests/<slug>/outcomes/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str) -> Any:
+    """Show the form for a new outcome and record it."""
+    harvest = harvests.harvest_by_slug(db(), slug)
+    user, member_of = _viewer()
+    if not access.can_write_for_group(user, harvest.group_id, member_of):
+        abort(403)
+    form = OutcomeForm()
+    _prepare(form, harvest)
+    warnings = False
+    if form.validate_on_submit():
+        try:
+            outcome = outcomes.record_outcome(
+                db(),
+                harvest,
+                _data(form, user, form.status.data or "draft"),
+                by=user,
+                confirm_warnings=bool(form.confirm_warnings.data),
+            )
+            _save_codes(outcome, harvest, form, user)
+            db().commit()
+            flash(_("The outcome is saved."), "success")
+            return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
+        except ValidationFailed as error:
+            db().rollback()
+            warnings = isinstance(error, WarningsNotConfirmed)
+            _form_errors(form, error)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "outcomes/form.html", form=form, harvest=harvest, outcome=None, warnings=warnings
+    ), status
+
+
+@bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(outcome_id: int) -> Any:
+    """Show the edit form; a save based on an old version shows both versions."""
+    outcome, user, member_of = _visible_outcome(outcome_id)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    if not access.can_write_for_group(user, harvest.group_id, member_of):
+        abort(403)
+    if request.method == "GET":
+        view = outcomes.outcome_view(db(), outcome)
+        codes = coding.codes_for_outcome(db(), outcome.id or 0)
+        form = OutcomeForm(
+            formdata=None,
+            obj=outcome,
+            version=outcome.version,
+            changed_actor_id=str(outcome.changed_actor_id or ""),
+            contributor_ids=[str(a.id) for a in view.contributors],
+            question_id=str(view.question_id or ""),
+            type_of_change=(codes.get("type_of_change") or [""])[0],
+            social_capital_form=(codes.get("social_capital_form") or [""])[0],
+            when_start=outcome.when_start.isoformat() if outcome.when_start else "",
+            when_end=outcome.when_end.isoformat() if outcome.when_end else "",
+        )
+        _prepare(form, harvest)
+        return render_template(
+            "outcomes/form.html", form=form, harvest=harvest, outcome=outcome, warnings=False
+        )
+    form = OutcomeForm()
+    _prepare(form, harvest)
+    warnings = False
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            outcomes.update_outcome(
+                db(),
+                outcome,
+                _data(form, user, outcome.status),
+                _int(form.version.data) or 0,
+                by=user,
+                confirm_warnings=bool(form.confirm_warnings.data),
+            )
+            _save_codes(outcome, harvest, form, user)
+            db().commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
+        except StaleVersion as stale:
+            db().rollback()
+            conflict = outcomes.get_outcome(db(), outcome_id)
+            form.version.data = str(conflict.version)
+            return render_template(
+                "outcomes/conflict.html",
+                form=form,
+                harvest=harvest,
+                outcome=conflict,
+                mine={name: getattr(form, name).data for name in FORM_FIELDS},
+                fields=FORM_FIELDS,
+                stale=stale,
+            ), 409
+        except ValidationFailed as error:
+            db().rollback()
+            warnings = isinstance(error, WarningsNotConfirmed)
+            _form_errors(form, error)
+    return render_template(
+        "outcomes/form.html", form=form, harvest=harvest, outcome=outcome, warnings=warnings
+    ), 422
+
+
+# --- the outcome page and what happens on it ---------------------------------
+
+
+@bp.route("/outcomes/<int:outcome_id>")
+def detail(outcome_id: int) -> Any:
+    """Show an outcome: its three parts, actors, chains, ties, review and versions."""
+    outcome, user, member_of = _visible_outcome(outcome_id)
+    view = outcomes.outcome_view(db(), outcome)
+    internal = access.can_write_for_group(user, view.harvest.group_id, member_of) or (
+        user is not None and user.role in access.EDITORS
+    )
+    can_write = access.can_write_for_group(user, view.harvest.group_id, member_of)
+    link_form, tie_form = LinkForm(), TieForm()
+    if can_write:
+        link_form.other_id.choices = options(
+            outcomes.outcome_choices(db(), view.harvest, outcome.id)
+        )
+        tie_form.source_id.choices = options(actors.actor_choices(db()))
+        tie_form.target_id.choices = options(actors.actor_choices(db()))
+        tie_form.source_id.data = str(outcome.changed_actor_id or "")
+    return render_template(
+        "outcomes/detail.html",
+        view=view,
+        o=outcome,
+        codes=coding.codes_for_outcome(db(), outcome.id or 0),
+        questions={q.id: q for q in harvests.questions_of(db(), view.harvest)},
+        internal=internal,
+        can_write=can_write,
+        moves=workflow.allowed_moves(user, outcome, view.harvest, member_of),
+        status_form=StatusForm(version=outcome.version),
+        comment_form=CommentForm(),
+        link_form=link_form,
+        tie_form=tie_form,
+        threads=review.threads_of(db(), outcome) if internal else {},
+        revisions=revisions.revisions(db(), "outcome", outcome.id or 0) if internal else [],
+        author_names=accounts.user_names(db()) if internal else {},
+    )
+
+
+@bp.route("/outcomes/<int:outcome_id>/status", methods=["POST"])
+@login_required
+def move(outcome_id: int) -> Any:
+    """Move an outcome one step in the workflow (or withdraw it)."""
+    outcome, user, member_of = _visible_outcome(outcome_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    workflow.move_outcome(
+        db(),
+        outcome,
+        harvest,
+        form.status.data or "",
+        _int(form.version.data) or 0,
+        by=user,
+        member_of=member_of,
+    )
+    db().commit()
+    flash(_("The status is now: %(status)s.", status=_status_label(outcome.status)), "success")
+    return redirect(url_for("outcomes.detail", outcome_id=outcome_id))
+
+
+def _status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@bp.route("/outcomes/<int:outcome_id>/comments", methods=["POST"])
+@login_required
+def comment(outcome_id: int) -> Any:
+    """Add a review comment or an answer to one."""
+    outcome, user, member_of = _visible_outcome(outcome_id)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    if user is None or not (access.can_write_for_group(user, harvest.group_id, member_of)):
+        abort(403)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        review.add_comment(
+            db(),
+            outcome,
+            form.part.data or "general",
+            form.body.data or "",
+            by=user,
+            parent_id=_int(form.parent_id.data),
+        )
+        db().commit()
+        flash(_("Your comment is added."), "success")
+    except ValidationFailed as error:
+        db().rollback()
+        for message in field_errors(error).values():
+            flash(message, "error")
+    return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#review")
+
+
+@bp.route("/outcomes/<int:outcome_id>/links", methods=["POST"])
+@login_required
+def link(outcome_id: int) -> Any:
+    """Record that this outcome led to another, or came from it."""
+    outcome, user, member_of = _visible_outcome(outcome_id)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    if not access.can_write_for_group(user, harvest.group_id, member_of):
+        abort(403)
+    form = LinkForm()
+    other = outcomes.get_outcome(db(), _int(form.other_id.data) or 0)
+    if other.harvest_id != outcome.harvest_id:
+        abort(400)
+    source, target = (outcome, other) if form.direction.data == "to" else (other, outcome)
+    outcomes.link_outcomes(db(), source, target, by=user)
+    db().commit()
+    flash(_("The chain is recorded."), "success")
+    return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#chains")
+
+
+@bp.route("/outcomes/<int:outcome_id>/ties", methods=["POST"])
+@login_required
+def tie(outcome_id: int) -> Any:
+    """Record a tie this outcome created or strengthened (the tie is made if missing)."""
+    outcome, user, member_of = _visible_outcome(outcome_id)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    if not access.can_write_for_group(user, harvest.group_id, member_of):
+        abort(403)
+    form = TieForm(MultiDict(request.form))
+    data = {
+        "source_id": _int(form.source_id.data),
+        "target_id": _int(form.target_id.data),
+        "kind": form.kind.data,
+        "start": form.start.data or None,
+        "strength": form.strength.data or 2,
+    }
+    try:
+        outcomes.evidence_tie(db(), outcome, data, by=user)
+        db().commit()
+        flash(_("The tie is recorded as evidenced by this outcome."), "success")
+    except ValidationFailed as error:
+        db().rollback()
+        for message in field_errors(error).values():
+            flash(message, "error")
+    return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#ties")
+
+
+STEP_LABELS = {
+    "design": _l("Design"),
+    "gather": _l("Gather and draft"),
+    "engage": _l("Engage change agents"),
+    "substantiate": _l("Substantiate"),
+    "analyse": _l("Analyse and interpret"),
+    "support_use": _l("Support use"),
+}
+FIELD_LABELS = {
+    "title": _l("Headline"),
+    "changed_actor_id": _l("Social actor that changed"),
+    "change": _l("What changed"),
+    "when_start": _l("When (date)"),
+    "when_end": _l("Until (optional)"),
+    "where": _l("Where"),
+    "significance": _l("Significance"),
+    "contribution": _l("Contribution"),
+    "sources": _l("Sources"),
+    "evidence": _l("Evidence links"),
+    "status": _l("Status"),
+    "ref": _l("Reference"),
+}
+DIMENSION_LABELS = {
+    "type_of_change": _l("Type of change"),
+    "intended": _l("Intended"),
+    "positive": _l("Positive"),
+    "significance_rating": _l("Significance"),
+    "contribution_level": _l("Contribution"),
+    "social_capital_form": _l("Form of social capital"),
+    "recovery_domain": _l("Recovery-oriented practice domain"),
+}
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "status_labels": STATUS_LABELS,
+        "change_types": CHANGE_TYPES,
+        "step_labels": STEP_LABELS,
+        "part_labels": PART_LABELS,
+        "tie_kind_labels": TIE_KIND_LABELS,
+        "dimension_labels": DIMENSION_LABELS,
+        "field_labels": FIELD_LABELS,
+    }
+
+
+@bp.app_template_filter("code_label")
+def _code_label(key: str) -> str:
+    for code_key, label in coding.all_code_labels():
+        if code_key == key:
+            return _(label)
+    return key

@@ -1,0 +1,378 @@
+"""Lists of municipalities, groups, harvests, actors and ties: filters, search, pages.
+
+Each `list_*` function takes a query schema validated through `harvest.schemas.validate`
+(so bad filter values become `ValidationFailed`, never a crash) and answers a
+`harvest.search.Page`. Also holds the few lookups and writes the API needs that the
+services by noun do not offer yet. Must not import `app` or Flask.
+"""
+
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import Field, field_validator
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlmodel import Session, SQLModel, col
+
+from harvest import accounts, actors, fulltext, harvests
+from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.history import act_as
+from harvest.models import (
+    Actor,
+    ActorKind,
+    Code,
+    CodeDimension,
+    Harvest,
+    HarvestQuestion,
+    ImplementationGroup,
+    Municipality,
+    OutcomeQuestion,
+    OutcomeStatus,
+    Sector,
+    Tie,
+    TieForm,
+    TieKind,
+    Tier,
+    User,
+    utcnow,
+)
+from harvest.records import check_version, flush_or_stale
+from harvest.schemas import Checked, GroupCreate, HarvestCreate, MunicipalityCreate, validate
+from harvest.search import MAX_PER_PAGE, OutcomeFilters, Page
+
+M = TypeVar("M", bound=SQLModel)
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+
+
+# --- query schemas ------------------------------------------------------------
+
+
+def _split(value: Any) -> Any:
+    """Turn repeated or comma-separated values into one list of non-empty strings."""
+    items = value if isinstance(value, list) else [value]
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+class ListQuery(Checked):
+    """What every list takes: full-text `q` and the page wanted."""
+
+    q: str = Field(default="", max_length=200)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(default=20, ge=1)
+
+    @field_validator("per_page", mode="after")
+    @classmethod
+    def _cap(cls, value: int) -> int:
+        return min(value, MAX_PER_PAGE)
+
+
+class GroupQuery(ListQuery):
+    municipality: str | None = Field(default=None, max_length=64)
+
+
+class HarvestQuery(ListQuery):
+    group: str | None = Field(default=None, max_length=64)
+    municipality: str | None = Field(default=None, max_length=64)
+
+
+class ActorQuery(ListQuery):
+    municipality: str | None = Field(default=None, max_length=64)
+    kind: ActorKind | None = None
+    sector: Sector | None = None
+    tier: Tier | None = None
+
+
+class TieQuery(ListQuery):
+    municipality: str | None = Field(default=None, max_length=64)
+    form: TieForm | None = None
+    kind: TieKind | None = None
+    actor_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    as_of: date | None = None
+
+
+class OutcomeQuery(ListQuery):
+    harvest: str | None = Field(default=None, max_length=80)
+    status: list[OutcomeStatus] = Field(default_factory=list)
+    actor_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    type_of_change: str | None = Field(default=None, max_length=64)
+    social_capital_form: str | None = Field(default=None, max_length=64)
+    date_from: date | None = Field(default=None, alias="from")
+    date_to: date | None = Field(default=None, alias="to")
+    municipality: str | None = Field(default=None, max_length=64)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _statuses(cls, value: Any) -> Any:
+        return _split(value)
+
+
+# --- shared pieces ------------------------------------------------------------
+
+
+def _page(session: Session, query: Select[Any], order: list[Any], q: ListQuery) -> Page[Any]:
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
+    ).all()
+    return Page(list(rows), total, q.page, q.per_page)
+
+
+def _municipality_id(session: Session, slug: str | None, field: str = "municipality") -> int | None:
+    if slug is None:
+        return None
+    found = session.scalars(select(Municipality.id).where(Municipality.slug == slug)).first()
+    if found is None:
+        raise ValidationFailed({field: (N_("No municipality called '%(slug)s'."), {"slug": slug})})
+    return found
+
+
+def _like(column: Any, q: str) -> ColumnElement[bool]:
+    return func.lower(column).contains(q.strip().lower(), autoescape=True)
+
+
+def by_slug_or_id(session: Session, model: type[M], key: str) -> M | None:
+    """Return the `model` record whose id (all digits) or slug is `key`, if any."""
+    if key.isdigit() and int(key) <= MAX_ID:
+        found = session.get(model, int(key))
+        if found is not None:
+            return found
+    return session.scalars(select(model).where(model.slug == key)).first()  # type: ignore[attr-defined]
+
+
+def get_by_id(session: Session, model: type[M], record_id: int) -> M | None:
+    """Return the `model` record with `record_id`, if any (ids out of range find nothing)."""
+    if not 0 < record_id <= MAX_ID:
+        return None
+    return session.get(model, record_id)
+
+
+# --- lists ----------------------------------------------------------------------
+
+
+def list_municipalities(session: Session, q: ListQuery) -> Page[Municipality]:
+    """Return one page of municipalities, by name, matching `q.q` in name or region."""
+    query = select(Municipality)
+    if q.q:
+        query = query.where(or_(_like(Municipality.name, q.q), _like(Municipality.region, q.q)))
+    return _page(session, query, [col(Municipality.name), col(Municipality.id)], q)
+
+
+def list_groups(session: Session, q: GroupQuery) -> Page[ImplementationGroup]:
+    """Return one page of implementation groups, by name, narrowed by municipality and `q`."""
+    query = select(ImplementationGroup)
+    if q.municipality is not None:
+        municipality_id = _municipality_id(session, q.municipality)
+        query = query.where(ImplementationGroup.municipality_id == municipality_id)
+    if q.q:
+        query = query.where(_like(ImplementationGroup.name, q.q))
+    return _page(session, query, [col(ImplementationGroup.name), col(ImplementationGroup.id)], q)
+
+
+def list_harvests(session: Session, q: HarvestQuery) -> Page[Harvest]:
+    """Return one page of harvests, newest period first, narrowed by group, municipality, `q`."""
+    query = select(Harvest)
+    if q.group is not None:
+        group = session.scalars(
+            select(ImplementationGroup.id).where(ImplementationGroup.slug == q.group)
+        ).first()
+        if group is None:
+            raise ValidationFailed(
+                {"group": (N_("No implementation group called '%(slug)s'."), {"slug": q.group})}
+            )
+        query = query.where(Harvest.group_id == group)
+    if q.municipality is not None:
+        query = query.where(Harvest.municipality_id == _municipality_id(session, q.municipality))
+    if q.q:
+        query = query.where(or_(_like(Harvest.title, q.q), _like(Harvest.users_and_uses, q.q)))
+    order = [col(Harvest.period_start).desc().nulls_last(), col(Harvest.title), col(Harvest.id)]
+    return _page(session, query, order, q)
+
+
+def list_actors(session: Session, q: ActorQuery) -> Page[Actor]:
+    """Return one page of actors narrowed by the filters; with `q.q`, best matches first."""
+    query = select(Actor)
+    order: list[Any] = []
+    if q.q.strip():
+        matched = fulltext.match(session, fulltext.ACTORS, q.q)
+        if matched is None:
+            query = query.where(false())
+        else:
+            condition, rank = matched
+            query = query.where(condition)
+            order.append(rank)
+    if q.municipality is not None:
+        query = query.where(Actor.municipality_id == _municipality_id(session, q.municipality))
+    if q.kind is not None:
+        query = query.where(Actor.kind == q.kind.value)
+    if q.sector is not None:
+        query = query.where(Actor.sector == q.sector.value)
+    if q.tier is not None:
+        query = query.where(Actor.tier == int(q.tier))
+    return _page(session, query, [*order, func.lower(Actor.name), col(Actor.id)], q)
+
+
+def list_ties(session: Session, q: TieQuery) -> Page[Tie]:
+    """Return one page of ties narrowed by municipality (either end), form, kind, actor, date."""
+    query = select(Tie)
+    if q.municipality is not None:
+        local = select(Actor.id).where(
+            Actor.municipality_id == _municipality_id(session, q.municipality)
+        )
+        query = query.where(or_(col(Tie.source_id).in_(local), col(Tie.target_id).in_(local)))
+    if q.form is not None:
+        query = query.where(Tie.form == q.form.value)
+    if q.kind is not None:
+        query = query.where(Tie.kind == q.kind.value)
+    if q.actor_id is not None:
+        query = query.where(or_(Tie.source_id == q.actor_id, Tie.target_id == q.actor_id))
+    if q.as_of is not None:
+        query = query.where(
+            or_(col(Tie.start).is_(None), col(Tie.start) <= q.as_of),
+            or_(col(Tie.end).is_(None), col(Tie.end) >= q.as_of),
+        )
+    return _page(session, query, [col(Tie.id)], q)
+
+
+def outcome_filters(session: Session, q: OutcomeQuery) -> OutcomeFilters:
+    """Turn an outcome query into `OutcomeFilters`, resolving slugs; unknown values raise."""
+    harvest_id = None
+    if q.harvest:
+        found = session.scalars(select(Harvest.id).where(Harvest.slug == q.harvest)).first()
+        if found is None:
+            raise ValidationFailed(
+                {"harvest": (N_("No harvest called '%(slug)s'."), {"slug": q.harvest})}
+            )
+        harvest_id = found
+    for key in ("type_of_change", "social_capital_form"):
+        value = getattr(q, key)
+        if value is not None and not _is_code(session, key, value):
+            raise ValidationFailed({key: (N_("Unknown code: %(codes)s."), {"codes": value})})
+    return OutcomeFilters(
+        q=q.q,
+        harvest_id=harvest_id,
+        statuses=[s.value for s in q.status],
+        actor_id=q.actor_id,
+        type_of_change=q.type_of_change,
+        social_capital_form=q.social_capital_form,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        municipality_id=_municipality_id(session, q.municipality),
+    )
+
+
+def _is_code(session: Session, dimension: str, code: str) -> bool:
+    query = (
+        select(Code.id)
+        .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
+        .where(CodeDimension.key == dimension, Code.key == code)
+    )
+    return session.scalars(query).first() is not None
+
+
+# --- lookups for showing records ---------------------------------------------------
+
+
+def slug_of(session: Session, model: type[M], record_id: int | None) -> str | None:
+    """Return the slug of the `model` record with `record_id`, or None."""
+    if record_id is None:
+        return None
+    record = session.get(model, record_id)
+    return record.slug if record is not None else None  # type: ignore[attr-defined]
+
+
+def question_of(session: Session, outcome_id: int) -> str | None:
+    """Return the text of the harvest question an outcome answers, if any."""
+    query = (
+        select(HarvestQuestion.text)
+        .join(OutcomeQuestion, col(OutcomeQuestion.question_id) == HarvestQuestion.id)
+        .where(OutcomeQuestion.outcome_id == outcome_id)
+    )
+    return session.scalars(query).first()
+
+
+def question_id_by_text(session: Session, harvest: Harvest, text: str) -> int:
+    """Return the id of the harvest's question with this text, or raise `ValidationFailed`."""
+    for question in harvests.questions_of(session, harvest):
+        if question.text.strip() == text.strip():
+            return question.id or 0
+    raise ValidationFailed({"harvest_question": (N_("This value is not valid."), {})})
+
+
+# --- writes the services by noun lack (candidates to move there) --------------------
+
+
+def update_municipality(
+    session: Session, municipality: Municipality, data: dict[str, Any], version: int, *, by: User
+) -> Municipality:
+    """Validate and apply an edit of a municipality's name and region made against `version`."""
+    values = validate(MunicipalityCreate, {**data, "slug": municipality.slug})
+    act_as(session, by)
+    submitted = values.model_dump(mode="json")
+    check_version(municipality, version, submitted)
+    for key in ("name", "region"):
+        if getattr(municipality, key) != getattr(values, key):
+            setattr(municipality, key, getattr(values, key))
+    flush_or_stale(session, municipality, submitted)
+    return municipality
+
+
+def _group_fields(session: Session, values: GroupCreate) -> dict[str, Any]:
+    municipality_id = _municipality_id(session, values.municipality)
+    actor_id = None
+    if values.actor:
+        try:
+            actor_id = actors.actor_by_slug(session, values.actor).id
+        except NotFound as missing:
+            raise ValidationFailed({"actor": (missing.message, missing.params)}) from None
+    return {
+        "name": values.name,
+        "municipality_id": municipality_id,
+        "actor_id": actor_id,
+        "description": values.description,
+    }
+
+
+def create_group(session: Session, data: dict[str, Any], *, by: User) -> ImplementationGroup:
+    """Validate and add an implementation group."""
+    values = accounts.validate_group(data)
+    act_as(session, by)
+    taken = select(ImplementationGroup.id).where(ImplementationGroup.slug == values.slug)
+    if session.scalars(taken).first() is not None:
+        raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
+    group = ImplementationGroup(slug=values.slug, **_group_fields(session, values))
+    session.add(group)
+    session.flush()
+    return group
+
+
+def update_group(
+    session: Session, group: ImplementationGroup, data: dict[str, Any], version: int, *, by: User
+) -> ImplementationGroup:
+    """Validate and apply an edit of an implementation group made against `version`."""
+    values = accounts.validate_group({**data, "slug": group.slug})
+    act_as(session, by)
+    submitted = values.model_dump(mode="json")
+    check_version(group, version, submitted)
+    for key, value in _group_fields(session, values).items():
+        if getattr(group, key) != value:
+            setattr(group, key, value)
+    flush_or_stale(session, group, submitted)
+    return group
+
+
+def update_harvest(
+    session: Session, harvest: Harvest, data: dict[str, Any], version: int, *, by: User
+) -> Harvest:
+    """Validate and apply an edit of a harvest made against `version`; any change bumps it."""
+    values = validate(HarvestCreate, {**data, "slug": harvest.slug})
+    submitted = values.model_dump(mode="json")
+    check_version(harvest, version, submitted)
+    try:
+        changed = harvests.sync_harvest(session, harvest, values, by=by)
+    except NotFound as missing:
+        field = "group" if "group" in missing.message else "municipality"
+        raise ValidationFailed({field: (missing.message, missing.params)}) from None
+    if changed:
+        harvest.updated_at = utcnow()
+    flush_or_stale(session, harvest, submitted)
+    return harvest

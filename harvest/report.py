@@ -1,0 +1,381 @@
+"""The harvest report as data, and its JSON and Markdown renderings.
+
+One gathering (`build_report`) feeds every export: the spreadsheet rows, JSON,
+Markdown, and the printable HTML the app layer renders from the same data.
+Labels are msgids; the caller passes `translate` to put them in the reader's
+language. Must not import `app` or Flask, and renders no HTML.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from harvest.coding import DEFAULT_DIMENSIONS
+from harvest.errors import N_
+from harvest.harvests import questions_of
+from harvest.models import (
+    Actor,
+    Code,
+    CodeDimension,
+    Harvest,
+    ImplementationGroup,
+    Municipality,
+    Outcome,
+    OutcomeCode,
+    OutcomeContributor,
+    OutcomeQuestion,
+)
+
+Translate = Callable[[str], str]
+
+# The outcome spreadsheet's columns (DESIGN.md), in their order.
+COLUMNS = (
+    "id",
+    "title",
+    "changed_actor",
+    "change",
+    "when",
+    "where",
+    "significance",
+    "contribution",
+    "contributors",
+    "sources",
+    "type_of_change",
+    "intended",
+    "positive",
+    "social_capital_form",
+    "status",
+    "harvest_question",
+)
+CODE_COLUMNS = ("type_of_change", "intended", "positive", "social_capital_form")
+
+STATUS_LABELS = {
+    "lead": N_("Lead"),
+    "draft": N_("Draft"),
+    "reviewed": N_("Reviewed"),
+    "ready": N_("Ready"),
+    "substantiated": N_("Substantiated"),
+    "final": N_("Final"),
+    "withdrawn": N_("Withdrawn"),
+}
+DIMENSION_LABELS = {key: label for key, label, _codes in DEFAULT_DIMENSIONS}
+CODE_LABELS = {key: label for _k, _l, codes in DEFAULT_DIMENSIONS for key, label in codes}
+
+METHOD_NOTE = N_(
+    "This report was made with Outcome Harvesting (Wilson-Grau). The evaluator and the "
+    "implementation group gathered changes in the behaviour, relationships, activities, "
+    "actions, policies or practices of social actors, described each as an outcome (who "
+    "changed what, when and where), its significance and the group's plausible contribution, "
+    "engaged the change agents to review them, and asked independent, knowledgeable people "
+    "to substantiate a selection. The outcomes answer the harvest's useable questions; "
+    "contribution is plausible influence, not proof of cause."
+)
+ALL_STATUSES_NOTE = N_(
+    "The report includes outcomes in every status, also leads, drafts and withdrawn ones; "
+    "check the status before quoting an outcome."
+)
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """One outcome with everything an export shows of it."""
+
+    id: int
+    title: str
+    changed_actor: str
+    change: str
+    when_start: date | None
+    when_end: date | None
+    where: str
+    significance: str
+    contribution: str
+    contributors: list[str]
+    sources: str
+    status: str
+    codes: dict[str, list[str]]
+    question: int | None
+
+    @property
+    def when(self) -> str:
+        """Return the date, or the period as START/END (ISO 8601)."""
+        start = self.when_start.isoformat() if self.when_start else ""
+        if self.when_end:
+            return f"{start}/{self.when_end.isoformat()}"
+        return start
+
+    def code(self, dimension: str) -> list[str]:
+        """Return the code keys given in `dimension`."""
+        return self.codes.get(dimension, [])
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """The outcomes that answer one harvest question (`number` None: no question yet)."""
+
+    number: int | None
+    question: str
+    outcomes: list[ReportOutcome]
+
+
+@dataclass(frozen=True)
+class HarvestReport:
+    """A harvest's design and its outcomes, grouped by the question they answer."""
+
+    slug: str
+    title: str
+    group: str
+    group_slug: str | None
+    municipality: str
+    municipality_slug: str | None
+    period_start: date | None
+    period_end: date | None
+    users_and_uses: str
+    step: str
+    questions: list[str]
+    outcomes: list[ReportOutcome]
+    sections: list[ReportSection] = field(default_factory=list)
+
+    def status_counts(self) -> dict[str, int]:
+        """Return the number of outcomes in each status, in workflow order."""
+        counts = {status: 0 for status in STATUS_LABELS}
+        for outcome in self.outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        return {status: n for status, n in counts.items() if n}
+
+
+def harvest_outcomes(session: Session, harvest: Harvest) -> list[ReportOutcome]:
+    """Return every outcome of `harvest` (all statuses), by id, with actors, codes, question."""
+    rows = list(
+        session.scalars(
+            select(Outcome).where(Outcome.harvest_id == harvest.id).order_by(col(Outcome.id))
+        )
+    )
+    ids = [o.id for o in rows]
+    names: dict[int, str] = {}
+    contributors: dict[int, list[str]] = {}
+    codes: dict[int, dict[str, list[str]]] = {}
+    questions: dict[int, int] = {}
+    if ids:
+        actor_ids = {o.changed_actor_id for o in rows if o.changed_actor_id}
+        names = dict(
+            session.execute(select(Actor.id, Actor.name).where(col(Actor.id).in_(actor_ids)))  # type: ignore[arg-type]
+        )
+        for outcome_id, name in session.execute(
+            select(OutcomeContributor.outcome_id, Actor.name)
+            .join(Actor, col(Actor.id) == OutcomeContributor.actor_id)
+            .where(col(OutcomeContributor.outcome_id).in_(ids))
+            .order_by(col(Actor.name))
+        ):
+            contributors.setdefault(outcome_id, []).append(name)
+        for outcome_id, dimension, code in session.execute(
+            select(OutcomeCode.outcome_id, CodeDimension.key, Code.key)
+            .join(Code, col(Code.id) == OutcomeCode.code_id)
+            .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
+            .where(col(OutcomeCode.outcome_id).in_(ids))
+            .order_by(col(CodeDimension.position), col(Code.position))
+        ):
+            codes.setdefault(outcome_id, {}).setdefault(dimension, []).append(code)
+        position = {q.id: q.position for q in questions_of(session, harvest)}
+        for outcome_id, question_id in session.execute(
+            select(OutcomeQuestion.outcome_id, OutcomeQuestion.question_id).where(
+                col(OutcomeQuestion.outcome_id).in_(ids)
+            )
+        ):
+            if question_id in position:
+                questions[outcome_id] = position[question_id]
+    return [
+        ReportOutcome(
+            id=o.id or 0,
+            title=o.title,
+            changed_actor=names.get(o.changed_actor_id or 0, ""),
+            change=o.change,
+            when_start=o.when_start,
+            when_end=o.when_end,
+            where=o.where,
+            significance=o.significance,
+            contribution=o.contribution,
+            contributors=contributors.get(o.id or 0, []),
+            sources=o.sources,
+            status=o.status,
+            codes=codes.get(o.id or 0, {}),
+            question=questions.get(o.id or 0),
+        )
+        for o in rows
+    ]
+
+
+def build_report(session: Session, harvest: Harvest) -> HarvestReport:
+    """Gather a harvest's design and outcomes, grouped by the question each answers."""
+    group = session.get(ImplementationGroup, harvest.group_id) if harvest.group_id else None
+    municipality = (
+        session.get(Municipality, harvest.municipality_id) if harvest.municipality_id else None
+    )
+    questions = [q.text for q in questions_of(session, harvest)]
+    found = harvest_outcomes(session, harvest)
+    sections = [
+        ReportSection(n, text, [o for o in found if o.question == n])
+        for n, text in enumerate(questions, start=1)
+    ]
+    unanswered = [o for o in found if o.question is None]
+    if unanswered:
+        sections.append(ReportSection(None, "", unanswered))
+    return HarvestReport(
+        slug=harvest.slug,
+        title=harvest.title,
+        group=group.name if group else "",
+        group_slug=group.slug if group else None,
+        municipality=municipality.name if municipality else "",
+        municipality_slug=municipality.slug if municipality else None,
+        period_start=harvest.period_start,
+        period_end=harvest.period_end,
+        users_and_uses=harvest.users_and_uses,
+        step=harvest.step,
+        questions=questions,
+        outcomes=found,
+        sections=sections,
+    )
+
+
+# --- JSON -------------------------------------------------------------------
+
+
+def _single(values: list[str]) -> str | None:
+    return values[0] if values else None
+
+
+def outcome_record(outcome: ReportOutcome) -> dict[str, Any]:
+    """Return an outcome with the spreadsheet's field names as JSON-ready data."""
+    return {
+        "id": outcome.id,
+        "title": outcome.title,
+        "changed_actor": outcome.changed_actor or None,
+        "change": outcome.change,
+        "when": outcome.when or None,
+        "where": outcome.where,
+        "significance": outcome.significance,
+        "contribution": outcome.contribution,
+        "contributors": outcome.contributors,
+        "sources": outcome.sources,
+        "type_of_change": outcome.code("type_of_change"),
+        "intended": _single(outcome.code("intended")),
+        "positive": _single(outcome.code("positive")),
+        "social_capital_form": outcome.code("social_capital_form"),
+        "status": outcome.status,
+        "harvest_question": outcome.question,
+    }
+
+
+def report_json(report: HarvestReport) -> str:
+    """Return the harvest as JSON: {"harvest": design, "outcomes": [...]}."""
+    design = {
+        "slug": report.slug,
+        "title": report.title,
+        "group": report.group_slug,
+        "municipality": report.municipality_slug,
+        "period_start": report.period_start.isoformat() if report.period_start else None,
+        "period_end": report.period_end.isoformat() if report.period_end else None,
+        "users_and_uses": report.users_and_uses,
+        "step": report.step,
+        "questions": report.questions,
+    }
+    body = {"harvest": design, "outcomes": [outcome_record(o) for o in report.outcomes]}
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Markdown -----------------------------------------------------------------
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _md_escape(text: str) -> str:
+    """Escape a one-line value so Markdown shows it as written."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in " ".join(text.split()))
+
+
+def _md_block(text: str) -> str:
+    """Return free text as Markdown paragraphs, with HTML and headings neutralised."""
+    lines = []
+    for line in (text or "").strip().splitlines():
+        line = line.replace("<", "&lt;").replace(">", "&gt;")
+        lines.append("\\" + line if line.lstrip().startswith(("#", "=", "---")) else line)
+    return "\n".join(lines)
+
+
+def period_text(start: date | None, end: date | None) -> str:
+    """Return a period as 'START – END' (either may be missing)."""
+    if not start and not end:
+        return ""
+    return f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}"
+
+
+def report_markdown(report: HarvestReport, translate: Translate = _same) -> str:
+    """Return the harvest report as Markdown, its labels put through `translate`."""
+    t = translate
+    out: list[str] = [f"# {_md_escape(report.title)}", ""]
+    design = [
+        (N_("Implementation group"), report.group),
+        (N_("Municipality"), report.municipality),
+        (N_("Period"), period_text(report.period_start, report.period_end)),
+        (N_("Number of outcomes"), str(len(report.outcomes))),
+    ]
+    out += [f"- **{t(label)}:** {_md_escape(value)}" for label, value in design if value]
+    counts = report.status_counts()
+    if counts:
+        listed = ", ".join(f"{t(STATUS_LABELS.get(s, s))} {n}" for s, n in counts.items())
+        out.append(f"- **{t(N_('Status'))}:** {listed}")
+    out += ["", f"## {t(N_('Harvest users and uses'))}", ""]
+    out += [_md_block(report.users_and_uses) or "–", ""]
+    out += [f"## {t(N_('Useable questions'))}", ""]
+    out += [f"{n}. {_md_escape(q)}" for n, q in enumerate(report.questions, start=1)] or ["–"]
+    out += ["", f"## {t(N_('Method'))}", "", t(METHOD_NOTE), "", t(ALL_STATUSES_NOTE), ""]
+    out += [f"## {t(N_('Outcomes'))}", ""]
+    for section in report.sections:
+        if section.number is None:
+            heading = t(N_("Outcomes not yet linked to a question"))
+        else:
+            heading = t(N_("Question %(n)s")) % {"n": section.number}
+            heading += f": {_md_escape(section.question)}"
+        out += [f"### {heading}", ""]
+        if not section.outcomes:
+            out += [t(N_("No outcomes answer this question yet.")), ""]
+        for outcome in section.outcomes:
+            out += _md_outcome(outcome, t)
+    out += [
+        f"## {t(N_('Substantiation and analysis'))}",
+        "",
+        t(N_("Substantiation results and charts will be added here.")),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _md_outcome(outcome: ReportOutcome, t: Translate) -> list[str]:
+    out = [f"#### {outcome.id}. {_md_escape(outcome.title)}", ""]
+    facts = [
+        (N_("Status"), t(STATUS_LABELS.get(outcome.status, outcome.status))),
+        (N_("Social actor that changed"), outcome.changed_actor),
+        (N_("When"), outcome.when),
+        (N_("Where"), outcome.where),
+        (N_("Contributors"), ", ".join(outcome.contributors)),
+    ]
+    for dimension in CODE_COLUMNS:
+        labels = [t(CODE_LABELS.get(k, k)) for k in outcome.code(dimension)]
+        facts.append((DIMENSION_LABELS.get(dimension, dimension), ", ".join(labels)))
+    out += [f"- **{t(label)}:** {_md_escape(value)}" for label, value in facts if value]
+    out.append("")
+    for label, text in (
+        (N_("Outcome"), outcome.change),
+        (N_("Significance"), outcome.significance),
+        (N_("Contribution"), outcome.contribution),
+        (N_("Sources"), outcome.sources),
+    ):
+        if text.strip():
+            out += [f"**{t(label)}**", "", _md_block(text), ""]
+    return out

@@ -1,0 +1,238 @@
+"""The implementation group's workflow in the browser's terms: record, find, review, move, edit."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from harvest import history
+from harvest.models import ChangeRecord, ImplementationGroup, Outcome, Tie
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def setup(session, create_harvest, create_actor, create_user, create_municipality):
+    municipality = create_municipality()
+    group = ImplementationGroup(
+        slug="helsingor", name="Implementeringsgruppen i Helsingør", municipality_id=municipality.id
+    )
+    session.add(group)
+    session.flush()
+    harvest = create_harvest(slug="hel", group="helsingor")
+    cafe = create_actor(name="Café Vinkeldammen", kind="municipal_service", sector="municipal")
+    sind = create_actor(name="SIND Helsingør")
+    member = create_user(email="medlem@example.dk", role="member", groups=["helsingor"])
+    create_user(email="anden@example.dk", role="member", groups=[]) if False else None
+    session.commit()
+    return {"harvest": harvest, "cafe": cafe, "sind": sind, "member": member, "group": group}
+
+
+def login(client, email):
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+
+
+def record(client, setup, **overrides):
+    data = {
+        "title": "Café Vinkeldammen henviser til SIND",
+        "changed_actor_id": str(setup["cafe"].id),
+        "change": "Fra september 2025 henviser caféens medarbejdere nye brugere til SIND's samtalegruppe.",
+        "when_start": "2025-09-01",
+        "where": "Helsingør",
+        "significance": "Brugerne får et fællesskab uden for kommunen.",
+        "contribution": "Implementeringsgruppen satte caféen og SIND i forbindelse.",
+        "contributor_ids": [str(setup["sind"].id)],
+        "status": "draft",
+        "type_of_change": "practice",
+        "social_capital_form": "bridging",
+    }
+    data.update(overrides)
+    return client.post(f"/harvests/{setup['harvest'].slug}/outcomes/new", data=data)
+
+
+def test_member_records_an_outcome_and_finds_it_by_a_word(client, setup, session):
+    login(client, "medlem@example.dk")
+    response = record(client, setup)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Café Vinkeldammen henviser til SIND" in page
+    assert "samtalegruppe" in page and "SIND Helsingør" in page
+    found = client.get("/harvests/hel?q=samtalegrup").get_data(as_text=True)
+    assert "Café Vinkeldammen henviser til SIND" in found
+
+
+def test_drafts_are_hidden_from_the_public(client, setup):
+    login(client, "medlem@example.dk")
+    location = record(client, setup).headers["Location"]
+    client.post("/logout")
+    assert client.get(location).status_code == 404
+    assert "henviser til SIND" not in client.get("/outcomes?q=samtalegruppe").get_data(as_text=True)
+
+
+def test_cpr_number_never_reaches_the_database(client, setup, session):
+    login(client, "medlem@example.dk")
+    response = record(client, setup, sources="Borger 010190-1234 fortalte det")
+    assert response.status_code == 422
+    assert "CPR-nummer" in response.get_data(as_text=True)
+    assert session.exec(select(Outcome)).all() == []
+    assert not any("010190" in str(r.after) for r in session.exec(select(ChangeRecord)))
+
+
+def test_contact_details_need_confirmation(client, setup, session):
+    login(client, "medlem@example.dk")
+    response = record(client, setup, sources="Skriv til leder@cafe.example.dk")
+    assert response.status_code == 422
+    assert "e-mailadresse" in response.get_data(as_text=True)
+    assert (
+        record(
+            client, setup, sources="Skriv til leder@cafe.example.dk", confirm_warnings="y"
+        ).status_code
+        == 302
+    )
+
+
+def test_a_missing_actor_can_be_added_inline(client, setup, session):
+    login(client, "medlem@example.dk")
+    response = record(
+        client,
+        setup,
+        changed_actor_id="",
+        new_actor_name="Helsingør Kor",
+        new_actor_kind="association",
+    )
+    assert response.status_code == 302
+    outcome = session.exec(select(Outcome)).one()
+    assert outcome.changed_actor_id is not None
+
+
+def test_member_cannot_write_for_another_group(client, setup, session, create_user):
+    other = ImplementationGroup(slug="andre", name="Andre")
+    session.add(other)
+    session.flush()
+    create_user(email="fremmed@example.dk", role="member", groups=["andre"])
+    session.commit()
+    login(client, "fremmed@example.dk")
+    assert record(client, setup).status_code == 403
+
+
+def test_status_moves_step_by_step_and_is_recorded(client, setup, session):
+    login(client, "medlem@example.dk")
+    location = record(client, setup).headers["Location"]
+    outcome_id = int(location.rsplit("/", 1)[1])
+    response = client.post(
+        f"/outcomes/{outcome_id}/status", data={"status": "reviewed", "version": "1"}
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Outcome, outcome_id).status == "reviewed"
+    # members cannot make an outcome final; evaluators can, step by step
+    assert (
+        client.post(
+            f"/outcomes/{outcome_id}/status", data={"status": "final", "version": "2"}
+        ).status_code
+        == 403
+    )
+    changes = history.changes_of(session, "outcome", outcome_id)
+    assert changes[-1].before["status"] == "draft" and changes[-1].after["status"] == "reviewed"
+    assert changes[-1].user_id == setup["member"].id
+
+
+def test_stale_save_shows_both_versions_and_loses_neither(client, setup, session):
+    login(client, "medlem@example.dk")
+    location = record(client, setup).headers["Location"]
+    outcome_id = int(location.rsplit("/", 1)[1])
+    form = client.get(f"/outcomes/{outcome_id}/edit").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in form
+    base = {
+        "title": "Café Vinkeldammen henviser til SIND",
+        "changed_actor_id": str(setup["cafe"].id),
+        "change": "Første redigering af teksten.",
+        "when_start": "2025-09-01",
+        "version": "1",
+    }
+    assert client.post(f"/outcomes/{outcome_id}/edit", data=base).status_code == 302
+    stale = client.post(
+        f"/outcomes/{outcome_id}/edit", data={**base, "change": "Anden redigering, samtidig."}
+    )
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert "Første redigering af teksten." in page and "Anden redigering, samtidig." in page
+    session.expire_all()
+    assert session.get(Outcome, outcome_id).change == "Første redigering af teksten."
+
+
+def test_history_shows_what_changed(client, setup):
+    login(client, "medlem@example.dk")
+    location = record(client, setup).headers["Location"]
+    outcome_id = int(location.rsplit("/", 1)[1])
+    client.post(
+        f"/outcomes/{outcome_id}/edit",
+        data={
+            "title": "Ny overskrift",
+            "changed_actor_id": str(setup["cafe"].id),
+            "change": "Fra september 2025 henviser caféens medarbejdere nye brugere til SIND's samtalegruppe.",
+            "when_start": "2025-09-01",
+            "version": "1",
+        },
+    )
+    page = client.get(location).get_data(as_text=True)
+    assert re.search(
+        r"<del>Café Vinkeldammen henviser til SIND</del>.*<ins>Ny overskrift</ins>", page, re.S
+    )
+
+
+def test_review_comments_form_a_thread(client, setup):
+    login(client, "medlem@example.dk")
+    location = record(client, setup).headers["Location"]
+    outcome_id = int(location.rsplit("/", 1)[1])
+    client.post(
+        f"/outcomes/{outcome_id}/comments",
+        data={"part": "significance", "body": "Hvordan ved vi det?"},
+    )
+    page = client.get(location).get_data(as_text=True)
+    parent = re.search(r'name="parent_id" value="(\d+)"', page).group(1)
+    client.post(
+        f"/outcomes/{outcome_id}/comments",
+        data={"parent_id": parent, "body": "Teamlederen bekræftede det."},
+    )
+    page = client.get(location).get_data(as_text=True)
+    assert "Hvordan ved vi det?" in page and "Teamlederen bekræftede det." in page
+
+
+def test_outcome_can_evidence_a_new_tie_and_join_a_chain(client, setup, session):
+    login(client, "medlem@example.dk")
+    first = int(record(client, setup).headers["Location"].rsplit("/", 1)[1])
+    second = int(
+        record(client, setup, title="SIND åbner samtalegruppen")
+        .headers["Location"]
+        .rsplit("/", 1)[1]
+    )
+    client.post(
+        f"/outcomes/{first}/ties",
+        data={
+            "source_id": str(setup["cafe"].id),
+            "target_id": str(setup["sind"].id),
+            "kind": "referral",
+            "start": "2025-09-01",
+            "strength": "2",
+        },
+    )
+    tie = session.exec(select(Tie)).one()
+    assert tie.form == "bridging"
+    client.post(f"/outcomes/{first}/links", data={"other_id": str(second), "direction": "to"})
+    page = client.get(f"/outcomes/{second}").get_data(as_text=True)
+    assert "Café Vinkeldammen henviser til SIND" in page
+
+
+def test_markdown_is_rendered_safely(client, setup):
+    login(client, "medlem@example.dk")
+    location = record(
+        client,
+        setup,
+        change=(
+            "**Fed** tekst <script>alert(1)</script> [klik](javascript:alert(1)) "
+            '<img src=x onerror="alert(1)">'
+        ),
+    ).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "<strong>Fed</strong>" in page
+    assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
