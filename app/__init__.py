@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from app import auth, database, errors, i18n, main, markdown, outcomes, security
+from app import api, auth, database, errors, i18n, knowledge, main, markdown, outcomes, security
 from app.config import load_config
+from app.imports import bp as imports_bp
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -28,4 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(outcomes.bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(knowledge.bp)
+    app.register_blueprint(api.bp)
     return app

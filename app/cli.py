@@ -7,6 +7,7 @@ only a bug prints a traceback.
 import sys
 from collections.abc import Callable, Mapping
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,7 +19,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app import create_app
 from app.i18n import cli_locale, error_text
-from harvest import accounts, db, demo
+from app.imports import note_text, report_html
+from harvest import accounts, db, demo, harvests, report, spreadsheet
 from harvest.errors import BrobygError
 from harvest.models import Role
 
@@ -219,3 +221,125 @@ def token_create(email: str) -> None:
         token = accounts.create_token(session, user)
     click.echo(token)
     click.echo(_("Keep it safe: it is shown only this once."), err=True)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command("outcomes")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--harvest", "slug", required=True, help="Slug of the harvest to import into.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@user_errors
+def import_outcomes(file: Path, slug: str, dry_run: bool) -> None:
+    """Import outcomes from an XLSX or CSV outcome spreadsheet: every row, or none.
+
+    A row with an id updates that outcome of the harvest; a row without one adds an
+    outcome. Actors are matched by name. Any problem imports nothing and lists every
+    problem with its row number.
+    """
+    if not file.is_file():
+        raise UserError(_("There is no file %(path)s.", path=str(file)))
+    if file.stat().st_size > spreadsheet.MAX_BYTES:
+        raise UserError(
+            _(
+                "The file is too large: files up to %(limit)s MB can be imported.",
+                limit=spreadsheet.MAX_BYTES // (1024 * 1024),
+            )
+        )
+    content = file.read_bytes()
+    with db.unit_of_work(_engine()) as session:
+        harvest = harvests.harvest_by_slug(session, slug)
+        plan = spreadsheet.import_outcomes(
+            session, harvest, content, file.name, by=None, dry_run=dry_run
+        )
+    for note in plan.warnings:
+        click.echo(_("Warning: %(note)s", note=note_text(note)), err=True)
+    if not plan.ok:
+        for note in plan.problems:
+            click.echo(note_text(note), err=True)
+        raise UserError(
+            _(
+                "%(n)s problems in %(file)s; nothing was imported.",
+                n=len(plan.problems),
+                file=file.name,
+            )
+        )
+    counts = {
+        "created": plan.count("create"),
+        "updated": plan.count("update"),
+        "unchanged": plan.count("unchanged"),
+    }
+    if dry_run:
+        click.echo(
+            _(
+                "Dry run, nothing written: %(created)s would be created, %(updated)s updated, "
+                "%(unchanged)s unchanged.",
+                **counts,
+            )
+        )
+    else:
+        click.echo(
+            _(
+                "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+                **counts,
+            )
+        )
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export data to files."""
+
+
+EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "html")
+
+
+@export_group.command("harvest")
+@click.argument("slug")
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS), help="The file format."
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write (- for stdout).",
+)
+@user_errors
+def export_harvest(slug: str, fmt: str, output: str) -> None:
+    """Export a harvest and its outcomes: spreadsheet (xlsx, csv), json, md, or printable html.
+
+    The export holds outcomes in EVERY status, also leads, drafts and withdrawn ones:
+    it is an evaluator's working file, not a publication. The xlsx and csv files are
+    the outcome spreadsheet that `brobyg import outcomes` reads back.
+    """
+    with db.unit_of_work(_engine(), write=False) as session:
+        harvest = harvests.harvest_by_slug(session, slug)
+        if fmt in ("xlsx", "csv"):
+            table = spreadsheet.export_table(session, harvest)
+            count = len(table) - 1
+            content = (spreadsheet.write_xlsx if fmt == "xlsx" else spreadsheet.write_csv)(table)
+        else:
+            harvest_report = report.build_report(session, harvest)
+            count = len(harvest_report.outcomes)
+            if fmt == "json":
+                text = report.report_json(harvest_report)
+            elif fmt == "md":
+                text = report.report_markdown(harvest_report, translate=_)
+            else:
+                text = report_html(harvest_report, standalone=True)
+            content = text.encode("utf-8")
+    if output == "-":
+        click.echo(content, nl=False)
+        return
+    try:
+        Path(output).write_bytes(content)
+    except OSError as exc:
+        raise UserError(
+            _("Could not write %(path)s: %(problem)s", path=output, problem=exc.strerror)
+        ) from None
+    click.echo(_("Wrote %(n)s outcomes to %(path)s.", n=count, path=output))

@@ -49,11 +49,22 @@ ATTRIBUTES = {
 
 def render(text: str | None) -> Markup:
     """Render Markdown `text` to sanitised HTML."""
-    html = md.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    return _clean(md.markdown(text or "", extensions=EXTENSIONS, output_format="html"))
+
+
+def render_with_toc(text: str | None) -> tuple[Markup, Markup]:
+    """Render Markdown to sanitised HTML and return it with its table of contents."""
+    converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    html = converter.convert(text or "")
+    toc = getattr(converter, "toc", "")
+    return _clean(html), _clean(toc)
+
+
+def _clean(html: str) -> Markup:
     clean = nh3.clean(
         html,
-        tags=TAGS,
-        attributes=ATTRIBUTES,
+        tags=TAGS | {"div", "nav"},
+        attributes=ATTRIBUTES | {"div": {"class"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )

@@ -312,9 +312,12 @@ def detail(outcome_id: int) -> Any:
         tie_form.source_id.choices = options(actors.actor_choices(db()))
         tie_form.target_id.choices = options(actors.actor_choices(db()))
         tie_form.source_id.data = str(outcome.changed_actor_id or "")
+    flags, smart = outcomes.advice(db(), outcome) if can_write else ([], {})
     return render_template(
         "outcomes/detail.html",
         view=view,
+        flags=flags,
+        smart=smart,
         o=outcome,
         codes=coding.codes_for_outcome(db(), outcome.id or 0),
         questions={q.id: q for q in harvests.questions_of(db(), view.harvest)},
@@ -455,6 +458,13 @@ FIELD_LABELS = {
     "status": _l("Status"),
     "ref": _l("Reference"),
 }
+SMART_LABELS = {
+    "specific": _l("Specific"),
+    "measurable": _l("Measurable"),
+    "achieved": _l("Achieved"),
+    "relevant": _l("Relevant"),
+    "timely": _l("Timely"),
+}
 DIMENSION_LABELS = {
     "type_of_change": _l("Type of change"),
     "intended": _l("Intended"),
@@ -476,6 +486,7 @@ def _labels() -> dict[str, Any]:
         "tie_kind_labels": TIE_KIND_LABELS,
         "dimension_labels": DIMENSION_LABELS,
         "field_labels": FIELD_LABELS,
+        "smart_labels": SMART_LABELS,
     }
 
 

@@ -174,14 +174,17 @@ _OTHER_VERBS_DA = _words(
     tilbød bruger brugte deltager samarbejder begynder begyndte starter åbner åbnede stiller
     stillede melder meldte anbefaler anbefalede fortæller viser viste arbejder søger søgte
     modtager hjælper hjalp følger fulgte spørger spurgte ringer henvender inddrager inddrog
-    oplever oplevede ændrer ændrede ændret
+    oplever oplevede ændrer ændrede ændret foreslår foreslog foreslået står stod føler følte
+    sætter satte lægger lagde nævner nævnte peger pegede skriver driver drev byder
+    introducerer anvender benytter optager rekrutterer rekrutterede tilmelder tilmeldte
     """
 )
 _OTHER_VERBS_EN = _words(
     """
     is are was were has have had became become becomes can could will refer refers referred
     lend lends lent offer offers use uses join joins began begin begins opened open opens
-    takes took gives runs invites asks asked
+    takes took gives runs invites asks asked suggests suggest provides provide welcomes
+    welcome hosts holds meets sends writes mentions recruits
     """
 )
 _COMMON_VERBS = _ACTIVITY_VERBS | _OTHER_VERBS_DA | _OTHER_VERBS_EN

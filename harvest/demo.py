@@ -279,7 +279,9 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
             outcome = _in(
                 path,
                 row,
-                lambda values=values: outcomes.record_outcome(session, harvest, values, by=None, confirm_warnings=True),
+                lambda values=values: outcomes.record_outcome(
+                    session, harvest, values, by=None, confirm_warnings=True
+                ),
             )
             report.note("outcome", created=True)
         else:

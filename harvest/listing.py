@@ -302,7 +302,12 @@ def question_id_by_text(session: Session, harvest: Harvest, text: str) -> int:
 
 
 def update_municipality(
-    session: Session, municipality: Municipality, data: dict[str, Any], version: int, *, by: User
+    session: Session,
+    municipality: Municipality,
+    data: dict[str, Any],
+    version: int,
+    *,
+    by: User | None,
 ) -> Municipality:
     """Validate and apply an edit of a municipality's name and region made against `version`."""
     values = validate(MunicipalityCreate, {**data, "slug": municipality.slug})
@@ -332,7 +337,7 @@ def _group_fields(session: Session, values: GroupCreate) -> dict[str, Any]:
     }
 
 
-def create_group(session: Session, data: dict[str, Any], *, by: User) -> ImplementationGroup:
+def create_group(session: Session, data: dict[str, Any], *, by: User | None) -> ImplementationGroup:
     """Validate and add an implementation group."""
     values = accounts.validate_group(data)
     act_as(session, by)
@@ -346,7 +351,12 @@ def create_group(session: Session, data: dict[str, Any], *, by: User) -> Impleme
 
 
 def update_group(
-    session: Session, group: ImplementationGroup, data: dict[str, Any], version: int, *, by: User
+    session: Session,
+    group: ImplementationGroup,
+    data: dict[str, Any],
+    version: int,
+    *,
+    by: User | None,
 ) -> ImplementationGroup:
     """Validate and apply an edit of an implementation group made against `version`."""
     values = accounts.validate_group({**data, "slug": group.slug})
@@ -361,18 +371,19 @@ def update_group(
 
 
 def update_harvest(
-    session: Session, harvest: Harvest, data: dict[str, Any], version: int, *, by: User
+    session: Session, harvest: Harvest, data: dict[str, Any], version: int, *, by: User | None
 ) -> Harvest:
     """Validate and apply an edit of a harvest made against `version`; any change bumps it."""
     values = validate(HarvestCreate, {**data, "slug": harvest.slug})
     submitted = values.model_dump(mode="json")
     check_version(harvest, version, submitted)
+    before = harvest.version
     try:
         changed = harvests.sync_harvest(session, harvest, values, by=by)
     except NotFound as missing:
         field = "group" if "group" in missing.message else "municipality"
         raise ValidationFailed({field: (missing.message, missing.params)}) from None
-    if changed:
+    if changed and harvest.version == before:  # only the questions changed: bump it still
         harvest.updated_at = utcnow()
     flush_or_stale(session, harvest, submitted)
     return harvest

@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from harvest import privacy, ties
+from harvest import checks, privacy, ties
 from harvest.errors import N_, NotFound, ValidationFailed, WarningsNotConfirmed
 from harvest.history import act_as
 from harvest.models import (
     Actor,
     Harvest,
+    ImplementationGroup,
     Outcome,
     OutcomeContributor,
     OutcomeLink,
@@ -299,3 +300,18 @@ def evidence_tie(
         tie = ties.create_tie(session, values, by=by)
     add_tie_evidence(session, outcome, tie, by=by)
     return tie
+
+
+def advice(session: Session, outcome: Outcome) -> tuple[list[checks.Flag], dict[str, bool]]:
+    """Return the gentle checks' advice on a stored outcome and its SMART summary."""
+    harvest = session.get_one(Harvest, outcome.harvest_id)
+    group = session.get(ImplementationGroup, harvest.group_id) if harvest.group_id else None
+    values = OutcomeCreate.model_construct(
+        **{name: getattr(outcome, name) for name in _FIELDS if name != "status"},
+        status=OutcomeStatus(outcome.status),
+        contributor_ids=contributor_ids(session, outcome),
+    )
+    flags = checks.review_statement(
+        values, harvest, group_actor_id=group.actor_id if group else None
+    )
+    return flags, checks.smart_summary(flags)

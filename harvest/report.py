@@ -162,9 +162,8 @@ def harvest_outcomes(session: Session, harvest: Harvest) -> list[ReportOutcome]:
     questions: dict[int, int] = {}
     if ids:
         actor_ids = {o.changed_actor_id for o in rows if o.changed_actor_id}
-        names = dict(
-            session.execute(select(Actor.id, Actor.name).where(col(Actor.id).in_(actor_ids)))  # type: ignore[arg-type]
-        )
+        query = select(Actor.id, Actor.name).where(col(Actor.id).in_(actor_ids))
+        names = {actor_id: name for actor_id, name in session.execute(query)}
         for outcome_id, name in session.execute(
             select(OutcomeContributor.outcome_id, Actor.name)
             .join(Actor, col(Actor.id) == OutcomeContributor.actor_id)

@@ -24,7 +24,7 @@ EVALUATOR_ONLY = frozenset({OutcomeStatus.SUBSTANTIATED, OutcomeStatus.FINAL})
 
 
 def next_statuses(current: str) -> list[OutcomeStatus]:
-    """Return the statuses an outcome in `current` may move to: one step on or back, or withdrawn."""
+    """Return where an outcome in `current` may move: one step on or back, or withdrawn."""
     if current == OutcomeStatus.WITHDRAWN:
         return [OutcomeStatus.DRAFT]
     index = ORDER.index(OutcomeStatus(current))
@@ -70,16 +70,10 @@ def move_outcome(
         raise ValidationFailed({"status": (N_("Unknown status."), {})}) from None
     if target not in allowed_moves(by, outcome, harvest, member_of):
         raise PermissionDenied(N_("You cannot move this outcome to that status."))
-    if target != OutcomeStatus.LEAD and target != OutcomeStatus.WITHDRAWN:
-        if not (outcome.changed_actor_id and outcome.change.strip()):
-            raise ValidationFailed(
-                {
-                    "status": (
-                        N_("Name the actor that changed and what changed, or keep it as a lead."),
-                        {},
-                    )
-                }
-            )
+    needs_statement = target not in (OutcomeStatus.LEAD, OutcomeStatus.WITHDRAWN)
+    if needs_statement and not (outcome.changed_actor_id and outcome.change.strip()):
+        message = N_("Name the actor that changed and what changed, or keep it as a lead.")
+        raise ValidationFailed({"status": (message, {})})
     outcome.status = target.value
     outcome.updated_at = utcnow()
     outcome.updated_by_id = by.id if by else None

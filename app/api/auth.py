@@ -68,4 +68,3 @@ def require(allowed: bool) -> None:
 def is_editor(user: User) -> bool:
     """Tell whether `user` designs harvests and codes outcomes (evaluators and admins)."""
     return user.active and user.role in access.EDITORS
-

@@ -55,7 +55,8 @@ def body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(make_response(jsonify({"error": _("Send a JSON object.")}), 400))
-    problems = {key: (N_("This value is not valid."), {}) for key, v in data.items() if _bad_value(v)}
+    invalid: tuple[str, dict[str, Any]] = (N_("This value is not valid."), {})
+    problems = {key: invalid for key, value in data.items() if _bad_value(value)}
     if problems:
         raise ValidationFailed(problems)
     return data

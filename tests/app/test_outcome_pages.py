@@ -35,7 +35,9 @@ def record(client, setup, **overrides):
     data = {
         "title": "Café Vinkeldammen henviser til SIND",
         "changed_actor_id": str(setup["cafe"].id),
-        "change": "Fra september 2025 henviser caféens medarbejdere nye brugere til SIND's samtalegruppe.",
+        "change": (
+            "Fra september 2025 henviser caféens medarbejdere nye brugere til SIND's samtalegruppe."
+        ),
         "when_start": "2025-09-01",
         "where": "Helsingør",
         "significance": "Brugerne får et fællesskab uden for kommunen.",
@@ -169,7 +171,7 @@ def test_history_shows_what_changed(client, setup):
         data={
             "title": "Ny overskrift",
             "changed_actor_id": str(setup["cafe"].id),
-            "change": "Fra september 2025 henviser caféens medarbejdere nye brugere til SIND's samtalegruppe.",
+            "change": "Fra september 2025 henviser caféens medarbejdere nye brugere til SIND.",
             "when_start": "2025-09-01",
             "version": "1",
         },
@@ -236,3 +238,18 @@ def test_markdown_is_rendered_safely(client, setup):
     page = client.get(location).get_data(as_text=True)
     assert "<strong>Fed</strong>" in page
     assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
+
+
+def test_the_outcome_page_gives_gentle_advice(client, setup):
+    login(client, "medlem@example.dk")
+    location = record(
+        client,
+        setup,
+        change="Vi holdt et møde med foreningerne.",
+        when_start="2019-01-01",
+        significance="",
+    ).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "Råd om beskrivelsen" in page
+    assert "før høstperioden" in page or "before the harvest period" in page
+    assert "ikke endnu" in page

@@ -85,7 +85,11 @@ def test_contact_details_in_an_outcome_must_be_confirmed(session, create_harvest
     from harvest.errors import WarningsNotConfirmed
 
     harvest, actor = create_harvest(), create_actor()
-    data = {"title": "Kontakt", "changed_actor_id": actor.id, "change": "Ring til 33 12 34 56 for at komme med."}
+    data = {
+        "title": "Kontakt",
+        "changed_actor_id": actor.id,
+        "change": "Ring til 33 12 34 56 for at komme med.",
+    }
     with pytest.raises(WarningsNotConfirmed) as raised:
         outcomes.record_outcome(session, harvest, data, by=None)
     assert set(raised.value.errors) == {"change"}

@@ -1,0 +1,684 @@
+"""The outcome spreadsheet: reading and writing XLSX and CSV, checking every row,
+and importing all rows or none through the outcome and coding services.
+
+Columns and rules are DESIGN.md's "Outcome spreadsheet". Reading is guarded: size
+and row limits, XML parsed by defusedxml (openpyxl uses it when installed), a
+check of the unpacked size of a workbook, UTF-8 only. Writing guards against
+formula injection. Must not import `app` or Flask.
+"""
+
+import csv
+import io
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlmodel import Session
+
+from harvest import coding, outcomes
+from harvest.errors import N_, BrobygError, NotFound, ValidationFailed
+from harvest.harvests import questions_of
+from harvest.models import (
+    Actor,
+    Code,
+    CodeDimension,
+    Harvest,
+    Outcome,
+    OutcomeQuestion,
+    PendingUpload,
+    User,
+)
+from harvest.privacy import CPR_MESSAGE, contains_cpr
+from harvest.report import CODE_COLUMNS, COLUMNS, ReportOutcome, harvest_outcomes
+from harvest.schemas import OutcomeCreate, validate
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_CELL = 20_000
+SEPARATOR = ";"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAGIC = b"PK\x03\x04"
+
+_FIELD_COLUMNS = {
+    "changed_actor_id": "changed_actor",
+    "contributor_ids": "contributors",
+    "when_start": "when",
+    "when_end": "when",
+    "__all__": "",
+}
+_YES = {"yes", "y", "true", "ja", "j", "1", "x"}
+_NO = {"no", "n", "false", "nej", "0"}
+_SYNONYMS = {
+    "intended": {"tilsigtet": "intended", "utilsigtet": "unintended"},
+    "positive": {"positiv": "positive", "negativ": "negative"},
+}
+_YES_NO = {"intended": ("intended", "unintended"), "positive": ("positive", "negative")}
+
+
+class SpreadsheetError(BrobygError):
+    """The file as a whole cannot be imported (too large, unreadable, wrong columns)."""
+
+    message = N_("The file could not be read.")
+
+
+# --- what an import finds -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """A problem or warning about one row (as numbered in the sheet) and column."""
+
+    row: int
+    column: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PlannedRow:
+    """What importing one row will do: create, update or leave an outcome unchanged."""
+
+    row: int
+    action: str
+    values: OutcomeCreate
+    outcome_id: int | None
+    codes: dict[str, list[str]]
+    question_id: int | None
+    sets_question: bool
+
+
+@dataclass
+class ImportPlan:
+    """Every row's planned effect, and every problem and warning, in sheet order."""
+
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[RowNote] = field(default_factory=list)
+    warnings: list[RowNote] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the file can be imported (it has no problems)."""
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        """Return how many rows will `action` ("create", "update", "unchanged")."""
+        return sum(1 for r in self.rows if r.action == action)
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+def read_table(content: bytes, filename: str = "") -> list[list[str]]:
+    """Return the sheet's rows as text cells (the header first); refuse unsafe files."""
+    if len(content) > MAX_BYTES:
+        raise SpreadsheetError(
+            N_("The file is %(size)s MB; files up to %(limit)s MB can be imported."),
+            size=_mb(len(content)),
+            limit=_mb(MAX_BYTES),
+        )
+    if not content.strip():
+        raise SpreadsheetError(N_("The file is empty."))
+    if content.startswith(XLSX_MAGIC):
+        return _read_xlsx(content)
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        raise SpreadsheetError(N_("The file is not an XLSX workbook. Save it as .xlsx or CSV."))
+    return _read_csv(content)
+
+
+def _too_many_rows() -> SpreadsheetError:
+    return SpreadsheetError(
+        N_("The file has more than %(limit)s rows. Split it into smaller files."),
+        limit=MAX_ROWS,
+    )
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
+        raise SpreadsheetError(N_("XLSX files cannot be read safely on this server."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise SpreadsheetError(N_("The file is not a valid XLSX workbook.")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(N_("The workbook unpacks to too much data to be imported."))
+    rows: list[list[str]] = []
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
+        try:
+            sheet = workbook.worksheets[0]
+            for values in sheet.iter_rows(values_only=True):
+                if len(rows) > MAX_ROWS:
+                    raise _too_many_rows()
+                rows.append([_cell_text(v) for v in values])
+        finally:
+            workbook.close()
+    except SpreadsheetError:
+        raise
+    except Exception:  # noqa: BLE001 - any parse failure (also defusedxml's refusals) is the file's
+        raise SpreadsheetError(N_("The file is not a valid XLSX workbook.")) from None
+    return rows
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpreadsheetError(
+            N_("The file is UTF-16 text. Save it as CSV UTF-8 (in Excel: 'CSV UTF-8').")
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            N_("The file is not UTF-8 text. Save it as CSV UTF-8 (in Excel: 'CSV UTF-8').")
+        ) from None
+    first = text.splitlines()[0] if text else ""
+    delimiter = max((";", ",", "\t"), key=lambda d: _known_columns(first, d))
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
+            rows.append(row)
+    except csv.Error:
+        raise SpreadsheetError(N_("The CSV file could not be read: check its quotes.")) from None
+    return rows
+
+
+def _known_columns(line: str, delimiter: str) -> int:
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    return sum(1 for c in cells if _column_name(c) in COLUMNS) * 10 + len(cells)
+
+
+def _column_name(header: str) -> str:
+    return re.sub(r"[\s-]+", "_", header.strip().lower())
+
+
+def _unguard(value: str) -> str:
+    """Undo the apostrophe an export puts before text that would read as a formula."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value.strip()
+
+
+# --- checking rows ------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    session: Session
+    harvest: Harvest
+    existing: dict[int, Outcome]
+    dimensions: dict[str, tuple[bool, dict[str, str]]]
+    questions: list[tuple[int, str]]
+    actors: dict[str, int] = field(default_factory=dict)
+
+    def actor_id(self, name: str) -> int | None:
+        # Matched in Python: SQLite's lower() leaves Æ, Ø and Å as they are.
+        if not self.actors:
+            for actor_id, actor_name in self.session.execute(select(Actor.id, Actor.name)):
+                self.actors.setdefault(_actor_key(actor_name), actor_id)
+        return self.actors.get(_actor_key(name))
+
+
+def _actor_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _dimensions(session: Session, harvest: Harvest) -> dict[str, tuple[bool, dict[str, str]]]:
+    """Return {dimension key: (multiple, {accepted lowercase word: code key})}."""
+    scheme = coding.scheme_of(session, harvest)
+    result: dict[str, tuple[bool, dict[str, str]]] = {}
+    for dimension in session.scalars(
+        select(CodeDimension).where(CodeDimension.scheme_id == scheme.id)
+    ):
+        accepted: dict[str, str] = {}
+        for code in session.scalars(select(Code).where(Code.dimension_id == dimension.id)):
+            accepted[code.label.lower()] = code.key
+            accepted[code.key.lower()] = code.key
+        accepted.update(_SYNONYMS.get(dimension.key, {}))
+        result[dimension.key] = (dimension.multiple, accepted)
+    return result
+
+
+def _split(value: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for part in value.split(SEPARATOR):
+        if part.strip():
+            seen.setdefault(part.strip(), None)
+    return list(seen)
+
+
+def _outcome_data(outcome: Outcome | None, contributors: list[int]) -> dict[str, Any]:
+    if outcome is None:
+        return {"status": "draft", "contributor_ids": []}
+    data: dict[str, Any] = {name: getattr(outcome, name) for name in outcomes._FIELDS}
+    data["contributor_ids"] = contributors
+    return data
+
+
+class _Row:
+    """Checks of one row, collecting its problems and warnings."""
+
+    def __init__(self, number: int, plan: ImportPlan) -> None:
+        self.number = number
+        self.plan = plan
+        self.failed = False
+        self.columns: set[str] = set()
+
+    def problem(self, column: str, message: str, **params: Any) -> None:
+        self.failed = True
+        self.columns.add(column)
+        self.plan.problems.append(RowNote(self.number, column, message, params))
+
+    def warning(self, column: str, message: str, **params: Any) -> None:
+        self.plan.warnings.append(RowNote(self.number, column, message, params))
+
+
+def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen_ids: set[int]) -> None:
+    for column, value in list(cells.items()):
+        if contains_cpr(value):
+            row.problem(column, CPR_MESSAGE)
+            cells[column] = ""
+        elif len(value) > MAX_CELL:
+            row.problem(column, N_("Use at most %(max_length)s characters."), max_length=MAX_CELL)
+            cells[column] = ""
+    outcome = _existing(ctx, row, cells.get("id", ""), seen_ids)
+    current_contributors = (
+        outcomes.contributor_ids(ctx.session, outcome) if outcome is not None else []
+    )
+    data = _outcome_data(outcome, current_contributors)
+    for name in ("title", "change", "where", "significance", "contribution", "sources"):
+        if name in cells:
+            data[name] = cells[name]
+    if "status" in cells and cells["status"]:
+        data["status"] = cells["status"].lower()
+    if "when" in cells:
+        start, _sep, end = cells["when"].partition("/")
+        data["when_start"], data["when_end"] = start.strip(), end.strip()
+    if "changed_actor" in cells:
+        data["changed_actor_id"] = _actor(ctx, row, "changed_actor", cells["changed_actor"])
+    if "contributors" in cells:
+        ids = [_actor(ctx, row, "contributors", n) for n in _split(cells["contributors"])]
+        data["contributor_ids"] = [i for i in ids if i is not None]
+    codes = {c: _codes(ctx, row, c, cells[c]) for c in CODE_COLUMNS if c in cells}
+    question_id = _question(ctx, row, cells.get("harvest_question", ""))
+    try:
+        values = validate(OutcomeCreate, data)
+    except ValidationFailed as error:
+        for name, (message, params) in error.errors.items():
+            column = _FIELD_COLUMNS.get(name, name)
+            if column == "" and "changed_actor" in row.columns:
+                continue  # the unknown actor is already reported
+            row.problem(column, message, **params)
+        return
+    for name, (message, params) in outcomes.contact_warnings(values).items():
+        row.warning(name, message, **params)
+    if row.failed:
+        return
+    codes = {k: v for k, v in codes.items() if v is not None}
+    sets_question = "harvest_question" in cells
+    action = "create"
+    if outcome is not None:
+        changed = _changed(ctx, outcome, values, current_contributors, codes)
+        if sets_question and _question_of(ctx, outcome) != question_id:
+            changed = True
+        action = "update" if changed else "unchanged"
+    row.plan.rows.append(
+        PlannedRow(
+            row=row.number,
+            action=action,
+            values=values,
+            outcome_id=outcome.id if outcome else None,
+            codes=codes,  # type: ignore[arg-type]
+            question_id=question_id,
+            sets_question=sets_question,
+        )
+    )
+
+
+def _existing(ctx: _Context, row: _Row, value: str, seen: set[int]) -> Outcome | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        row.problem("id", N_("The id must be a whole number, or empty for a new outcome."))
+        return None
+    outcome_id = int(value)
+    if outcome_id in seen:
+        row.problem("id", N_("Outcome %(id)s appears more than once in the file."), id=outcome_id)
+        return None
+    seen.add(outcome_id)
+    outcome = ctx.existing.get(outcome_id)
+    if outcome is None:
+        row.problem(
+            "id",
+            N_("This harvest has no outcome with id %(id)s. Leave the id empty to add it as new."),
+            id=outcome_id,
+        )
+    return outcome
+
+
+def _actor(ctx: _Context, row: _Row, column: str, name: str) -> int | None:
+    if not name.strip():
+        return None
+    found = ctx.actor_id(name)
+    if found is None:
+        row.problem(
+            column,
+            N_("No actor is called '%(name)s'. Create the actor first, or correct the name."),
+            name=name.strip(),
+        )
+    return found
+
+
+def _codes(ctx: _Context, row: _Row, column: str, value: str) -> list[str] | None:
+    if column not in ctx.dimensions:
+        row.problem(column, N_("The coding scheme has no '%(key)s'."), key=column)
+        return None
+    multiple, accepted = ctx.dimensions[column]
+    keys: list[str] = []
+    unknown: list[str] = []
+    for word in _split(value):
+        lowered = word.lower()
+        if column in _YES_NO and lowered in _YES | _NO:
+            yes, no = _YES_NO[column]
+            keys.append(yes if lowered in _YES else no)
+        elif lowered in accepted:
+            keys.append(accepted[lowered])
+        else:
+            unknown.append(word)
+    if unknown:
+        allowed = ", ".join(sorted(set(accepted.values())))
+        row.problem(
+            column,
+            N_("Unknown code: %(codes)s. Use one of: %(allowed)s."),
+            codes=", ".join(unknown),
+            allowed=allowed,
+        )
+        return None
+    keys = list(dict.fromkeys(keys))
+    if len(keys) > 1 and not multiple:
+        row.problem(column, N_("Choose only one code here."))
+        return None
+    return keys
+
+
+def _question(ctx: _Context, row: _Row, value: str) -> int | None:
+    if not value:
+        return None
+    if value.isdigit():
+        number = int(value)
+        if 1 <= number <= len(ctx.questions):
+            return ctx.questions[number - 1][0]
+        row.problem(
+            "harvest_question",
+            N_("The harvest has no question %(n)s; it has %(count)s."),
+            n=number,
+            count=len(ctx.questions),
+        )
+        return None
+    for question_id, text in ctx.questions:
+        if text.strip().lower() == value.strip().lower():
+            return question_id
+    row.problem(
+        "harvest_question",
+        N_("Give the number of one of the harvest's questions, or its exact text."),
+    )
+    return None
+
+
+def _question_of(ctx: _Context, outcome: Outcome) -> int | None:
+    query = select(OutcomeQuestion.question_id).where(OutcomeQuestion.outcome_id == outcome.id)
+    return ctx.session.scalars(query).first()
+
+
+def _changed(
+    ctx: _Context,
+    outcome: Outcome,
+    values: OutcomeCreate,
+    current_contributors: list[int],
+    codes: dict[str, list[str]],
+) -> bool:
+    fields = values.model_dump(include=set(outcomes._FIELDS))
+    fields["status"] = values.status.value
+    if any(getattr(outcome, k) != v for k, v in fields.items()):
+        return True
+    if sorted(set(values.contributor_ids)) != sorted(current_contributors):
+        return True
+    current = coding.codes_for_outcome(ctx.session, outcome.id or 0)
+    return any(sorted(current.get(k, [])) != sorted(v) for k, v in codes.items())
+
+
+def plan_import(session: Session, harvest: Harvest, table: list[list[str]]) -> ImportPlan:
+    """Check every row of `table` (header first) and return what importing it would do."""
+    plan = ImportPlan()
+    if not table or not any(c.strip() for c in table[0]):
+        raise SpreadsheetError(N_("The first row must name the columns."))
+    header = [_column_name(c) for c in table[0]]
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        if name not in COLUMNS:
+            plan.warnings.append(
+                RowNote(1, name, N_("Unknown column '%(name)s' is ignored."), {"name": name})
+            )
+        elif name in positions:
+            plan.problems.append(
+                RowNote(1, name, N_("The column '%(name)s' appears twice."), {"name": name})
+            )
+        else:
+            positions[name] = index
+    if "title" not in positions:
+        raise SpreadsheetError(
+            N_("The file has no 'title' column. The columns are: %(columns)s."),
+            columns=", ".join(COLUMNS),
+        )
+    existing = {
+        o.id or 0: o
+        for o in session.scalars(select(Outcome).where(Outcome.harvest_id == harvest.id))
+    }
+    ctx = _Context(
+        session=session,
+        harvest=harvest,
+        existing=existing,
+        dimensions=_dimensions(session, harvest),
+        questions=[(q.id or 0, q.text) for q in questions_of(session, harvest)],
+    )
+    seen: set[int] = set()
+    for number, raw in enumerate(table[1:], start=2):
+        cells = {
+            name: _unguard(raw[index]) if index < len(raw) else ""
+            for name, index in positions.items()
+        }
+        if not any(cells.values()) and not any(str(c).strip() for c in raw):
+            continue
+        _check_row(ctx, _Row(number, plan), cells, seen)
+    if not plan.rows and not plan.problems:
+        raise SpreadsheetError(N_("The file has no outcome rows below its header."))
+    return plan
+
+
+# --- writing the import -------------------------------------------------------
+
+
+def run_import(session: Session, harvest: Harvest, plan: ImportPlan, *, by: User | None) -> None:
+    """Create and update the outcomes `plan` holds; refuse if it has any problem."""
+    if not plan.ok:
+        raise SpreadsheetError(N_("The file has problems; nothing was imported."))
+    scheme = coding.scheme_of(session, harvest)
+    for planned in plan.rows:
+        if planned.action == "unchanged":
+            continue
+        if planned.outcome_id is None:
+            outcome = outcomes.record_outcome(
+                session, harvest, planned.values, by=by, confirm_warnings=True
+            )
+        else:
+            outcome = outcomes.get_outcome(session, planned.outcome_id)
+            outcomes.update_outcome(
+                session, outcome, planned.values, outcome.version, by=by, confirm_warnings=True
+            )
+        if planned.codes:
+            coding.set_codes(session, outcome.id or 0, scheme, planned.codes, by=by)
+        if planned.sets_question:
+            outcomes.set_question(session, outcome, planned.question_id)
+    plan.written = True
+
+
+def import_outcomes(
+    session: Session,
+    harvest: Harvest,
+    content: bytes,
+    filename: str = "",
+    *,
+    by: User | None,
+    dry_run: bool = False,
+) -> ImportPlan:
+    """Check a spreadsheet and, when every row is valid and not `dry_run`, import it all."""
+    plan = plan_import(session, harvest, read_table(content, filename))
+    if plan.ok and not dry_run:
+        run_import(session, harvest, plan, by=by)
+    return plan
+
+
+# --- writing a spreadsheet ------------------------------------------------------
+
+
+def outcome_cells(outcome: ReportOutcome) -> list[Any]:
+    """Return an outcome as the spreadsheet's cells, in column order."""
+    codes = {c: SEPARATOR.join(outcome.code(c)) for c in CODE_COLUMNS}
+    return [
+        outcome.id,
+        outcome.title,
+        outcome.changed_actor,
+        outcome.change,
+        outcome.when,
+        outcome.where,
+        outcome.significance,
+        outcome.contribution,
+        SEPARATOR.join(outcome.contributors),
+        outcome.sources,
+        codes["type_of_change"],
+        codes["intended"],
+        codes["positive"],
+        codes["social_capital_form"],
+        outcome.status,
+        outcome.question if outcome.question is not None else "",
+    ]
+
+
+def export_table(session: Session, harvest: Harvest) -> list[list[Any]]:
+    """Return the header and one row per outcome of `harvest` (every status)."""
+    return [list(COLUMNS), *(outcome_cells(o) for o in harvest_outcomes(session, harvest))]
+
+
+def _is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def write_csv(table: list[list[Any]]) -> bytes:
+    """Return `table` as CSV the way Danish Excel reads it: UTF-8 with a BOM, semicolons.
+
+    Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP).
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for row in table:
+        writer.writerow(["'" + v if _is_formula_like(v) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(table: list[list[Any]]) -> bytes:
+    """Return `table` as an XLSX workbook: bold, frozen header; text never runs as a formula."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "outcomes"
+    widths = [0] * len(table[0])
+    for row in table:
+        sheet.append([None if v == "" else v for v in row])
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], min(len(str(value)), 60))
+    for row_cells in sheet.iter_rows(min_row=2):
+        for cell in row_cells:
+            if _is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, width + 2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- uploads waiting for confirmation (the web flow) ---------------------------
+
+
+def store_upload(
+    session: Session, harvest: Harvest, user: User, filename: str, content: bytes
+) -> PendingUpload:
+    """Keep an uploaded file until `user` confirms its import; replaces their older one."""
+    for old in session.scalars(
+        select(PendingUpload).where(
+            PendingUpload.harvest_id == harvest.id, PendingUpload.user_id == user.id
+        )
+    ):
+        session.delete(old)
+    upload = PendingUpload(
+        token=secrets.token_urlsafe(32),
+        harvest_id=harvest.id or 0,
+        user_id=user.id or 0,
+        filename=filename[:255],
+        content=content,
+    )
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def pending_upload(session: Session, token: str, harvest: Harvest, user: User) -> PendingUpload:
+    """Return the upload with `token` that `user` made for `harvest`, or raise `NotFound`."""
+    upload = session.scalars(select(PendingUpload).where(PendingUpload.token == token)).first()
+    if upload is None or upload.harvest_id != harvest.id or upload.user_id != user.id:
+        raise NotFound(N_("The upload was not found. Please upload the file again."))
+    return upload
+
+
+def discard_upload(session: Session, upload: PendingUpload) -> None:
+    """Forget an upload once it is imported."""
+    session.delete(upload)
+    session.flush()
