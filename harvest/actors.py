@@ -82,6 +82,11 @@ def actor_by_name(session: Session, name: str) -> Actor | None:
     return session.scalars(query).first()
 
 
+def municipality_id_of(session: Session, slug: str | None) -> int | None:
+    """Return the id of the municipality `slug` (None for None); unknown ones are invalid."""
+    return _municipality_id(session, slug)
+
+
 def _municipality_id(session: Session, slug: str | None) -> int | None:
     if slug is None:
         return None
@@ -154,3 +159,23 @@ def actor_names(session: Session, ids: set[int]) -> dict[int, str]:
         return {}
     query = select(Actor.id, Actor.name).where(col(Actor.id).in_(ids))
     return {actor_id: name for actor_id, name in session.execute(query)}
+
+
+def update_municipality(
+    session: Session,
+    municipality: Municipality,
+    data: dict[str, Any],
+    version: int,
+    *,
+    by: User | None,
+) -> Municipality:
+    """Validate and apply an edit of a municipality's name and region made against `version`."""
+    values = validate(MunicipalityCreate, {**data, "slug": municipality.slug})
+    act_as(session, by)
+    submitted = values.model_dump(mode="json")
+    check_version(municipality, version, submitted)
+    for key in ("name", "region"):
+        if getattr(municipality, key) != getattr(values, key):
+            setattr(municipality, key, getattr(values, key))
+    flush_or_stale(session, municipality, submitted)
+    return municipality

@@ -45,6 +45,8 @@ def _sqlite_engine(url: str, **kw: Any) -> Engine:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's begin event issue BEGIN so that writes can ask for IMMEDIATE.
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds ASCII only; Danish names need Æ, Ø and Å folded too.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         for pragma in (
             "journal_mode=WAL",
@@ -64,6 +66,10 @@ def _sqlite_engine(url: str, **kw: Any) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:

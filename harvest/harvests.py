@@ -13,7 +13,8 @@ from harvest.actors import municipality_by_slug
 from harvest.coding import ensure_default_scheme
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
-from harvest.models import Harvest, HarvestQuestion, User
+from harvest.models import Harvest, HarvestQuestion, User, utcnow
+from harvest.records import check_version, flush_or_stale
 from harvest.schemas import HarvestCreate, validate
 
 
@@ -110,4 +111,23 @@ def get_harvest(session: Session, harvest_id: int) -> Harvest:
     harvest = session.get(Harvest, harvest_id)
     if harvest is None:
         raise NotFound(N_("No harvest with id %(id)s."), id=harvest_id)
+    return harvest
+
+
+def update_harvest(
+    session: Session, harvest: Harvest, data: dict[str, Any], version: int, *, by: User | None
+) -> Harvest:
+    """Validate and apply an edit of a harvest made against `version`; any change bumps it."""
+    values = validate(HarvestCreate, {**data, "slug": harvest.slug})
+    submitted = values.model_dump(mode="json")
+    check_version(harvest, version, submitted)
+    before = harvest.version
+    try:
+        changed = sync_harvest(session, harvest, values, by=by)
+    except NotFound as missing:
+        field = "group" if "group" in missing.message else "municipality"
+        raise ValidationFailed({field: (missing.message, missing.params)}) from None
+    if changed and harvest.version == before:  # only the questions changed: bump it still
+        harvest.updated_at = utcnow()
+    flush_or_stale(session, harvest, submitted)
     return harvest

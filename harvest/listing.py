@@ -2,8 +2,7 @@
 
 Each `list_*` function takes a query schema validated through `harvest.schemas.validate`
 (so bad filter values become `ValidationFailed`, never a crash) and answers a
-`harvest.search.Page`. Also holds the few lookups and writes the API needs that the
-services by noun do not offer yet. Must not import `app` or Flask.
+`harvest.search.Page`. Also holds the few lookups the API needs. Must not import `app` or Flask.
 """
 
 from datetime import date
@@ -13,9 +12,8 @@ from pydantic import Field, field_validator
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlmodel import Session, SQLModel, col
 
-from harvest import accounts, actors, fulltext, harvests
-from harvest.errors import N_, NotFound, ValidationFailed
-from harvest.history import act_as
+from harvest import fulltext, harvests
+from harvest.errors import N_, ValidationFailed
 from harvest.models import (
     Actor,
     ActorKind,
@@ -32,11 +30,8 @@ from harvest.models import (
     TieForm,
     TieKind,
     Tier,
-    User,
-    utcnow,
 )
-from harvest.records import check_version, flush_or_stale
-from harvest.schemas import Checked, GroupCreate, HarvestCreate, MunicipalityCreate, validate
+from harvest.schemas import Checked
 from harvest.search import MAX_PER_PAGE, OutcomeFilters, Page
 
 M = TypeVar("M", bound=SQLModel)
@@ -296,94 +291,3 @@ def question_id_by_text(session: Session, harvest: Harvest, text: str) -> int:
         if question.text.strip() == text.strip():
             return question.id or 0
     raise ValidationFailed({"harvest_question": (N_("This value is not valid."), {})})
-
-
-# --- writes the services by noun lack (candidates to move there) --------------------
-
-
-def update_municipality(
-    session: Session,
-    municipality: Municipality,
-    data: dict[str, Any],
-    version: int,
-    *,
-    by: User | None,
-) -> Municipality:
-    """Validate and apply an edit of a municipality's name and region made against `version`."""
-    values = validate(MunicipalityCreate, {**data, "slug": municipality.slug})
-    act_as(session, by)
-    submitted = values.model_dump(mode="json")
-    check_version(municipality, version, submitted)
-    for key in ("name", "region"):
-        if getattr(municipality, key) != getattr(values, key):
-            setattr(municipality, key, getattr(values, key))
-    flush_or_stale(session, municipality, submitted)
-    return municipality
-
-
-def _group_fields(session: Session, values: GroupCreate) -> dict[str, Any]:
-    municipality_id = _municipality_id(session, values.municipality)
-    actor_id = None
-    if values.actor:
-        try:
-            actor_id = actors.actor_by_slug(session, values.actor).id
-        except NotFound as missing:
-            raise ValidationFailed({"actor": (missing.message, missing.params)}) from None
-    return {
-        "name": values.name,
-        "municipality_id": municipality_id,
-        "actor_id": actor_id,
-        "description": values.description,
-    }
-
-
-def create_group(session: Session, data: dict[str, Any], *, by: User | None) -> ImplementationGroup:
-    """Validate and add an implementation group."""
-    values = accounts.validate_group(data)
-    act_as(session, by)
-    taken = select(ImplementationGroup.id).where(ImplementationGroup.slug == values.slug)
-    if session.scalars(taken).first() is not None:
-        raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
-    group = ImplementationGroup(slug=values.slug, **_group_fields(session, values))
-    session.add(group)
-    session.flush()
-    return group
-
-
-def update_group(
-    session: Session,
-    group: ImplementationGroup,
-    data: dict[str, Any],
-    version: int,
-    *,
-    by: User | None,
-) -> ImplementationGroup:
-    """Validate and apply an edit of an implementation group made against `version`."""
-    values = accounts.validate_group({**data, "slug": group.slug})
-    act_as(session, by)
-    submitted = values.model_dump(mode="json")
-    check_version(group, version, submitted)
-    for key, value in _group_fields(session, values).items():
-        if getattr(group, key) != value:
-            setattr(group, key, value)
-    flush_or_stale(session, group, submitted)
-    return group
-
-
-def update_harvest(
-    session: Session, harvest: Harvest, data: dict[str, Any], version: int, *, by: User | None
-) -> Harvest:
-    """Validate and apply an edit of a harvest made against `version`; any change bumps it."""
-    values = validate(HarvestCreate, {**data, "slug": harvest.slug})
-    submitted = values.model_dump(mode="json")
-    check_version(harvest, version, submitted)
-    before = harvest.version
-    try:
-        changed = harvests.sync_harvest(session, harvest, values, by=by)
-    except NotFound as missing:
-        field = "group" if "group" in missing.message else "municipality"
-        raise ValidationFailed({field: (missing.message, missing.params)}) from None
-    if changed and harvest.version == before:  # only the questions changed: bump it still
-        harvest.updated_at = utcnow()
-    flush_or_stale(session, harvest, submitted)
-    return harvest

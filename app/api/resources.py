@@ -10,7 +10,18 @@ from app.api import serialize as show
 from app.api.auth import caller, is_editor, member_of, require
 from app.api.parsing import body, flag, page_answer, query, record_answer, version
 from app.database import db
-from harvest import access, actors, coding, harvests, listing, outcomes, search, ties, workflow
+from harvest import (
+    access,
+    actors,
+    coding,
+    groups,
+    harvests,
+    listing,
+    outcomes,
+    search,
+    ties,
+    workflow,
+)
 from harvest.errors import N_, NotFound, PermissionDenied, ValidationFailed
 from harvest.models import (
     Actor,
@@ -73,7 +84,7 @@ def municipalities_update(key: str) -> Any:
     record = _found(listing.by_slug_or_id(db(), Municipality, key), "municipality", key)
     data = body()
     merged = {"name": record.name, "region": record.region, **data}
-    listing.update_municipality(db(), record, merged, version(data), by=caller())
+    actors.update_municipality(db(), record, merged, version(data), by=caller())
     db().commit()
     return record_answer(db(), record)
 
@@ -103,7 +114,7 @@ def groups_detail(key: str) -> Any:
 def groups_create() -> Any:
     """Create an implementation group (administrators)."""
     require(access.is_admin(caller()))
-    record = listing.create_group(db(), body(), by=caller())
+    record = groups.create_group(db(), body(), by=caller())
     db().commit()
     return _created(record, "api.groups_detail", key=record.slug)
 
@@ -115,7 +126,7 @@ def groups_update(key: str) -> Any:
     record = _found(listing.by_slug_or_id(db(), ImplementationGroup, key), "group", key)
     data = body()
     merged = {**_editable(show.group(db(), record)), **data}
-    listing.update_group(db(), record, merged, version(data), by=caller())
+    groups.update_group(db(), record, merged, version(data), by=caller())
     db().commit()
     return record_answer(db(), record)
 
@@ -156,7 +167,7 @@ def harvests_update(key: str) -> Any:
     record = _found(listing.by_slug_or_id(db(), Harvest, key), "harvest", key)
     data = body()
     current = _editable(show.harvest(db(), record))
-    listing.update_harvest(db(), record, {**current, **data}, version(data), by=caller())
+    harvests.update_harvest(db(), record, {**current, **data}, version(data), by=caller())
     db().commit()
     return record_answer(db(), record)
 

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy
 
-from harvest import accounts, coding, listing
+from harvest import accounts, coding, groups
 from harvest.models import ApiToken
 
 CPR_TEXT = "Borgeren 211062-5629 deltog"
@@ -16,10 +16,10 @@ def world(session, create_user, create_municipality, create_harvest, create_acto
     """Two municipalities and groups, a harvest each, users of every role with tokens."""
     helsingor = create_municipality()
     create_municipality("fredericia", "Fredericia")
-    north = listing.create_group(
+    north = groups.create_group(
         session, {"slug": "nord", "name": "Nord", "municipality": "helsingor"}, by=None
     )
-    south = listing.create_group(
+    south = groups.create_group(
         session, {"slug": "syd", "name": "Syd", "municipality": "fredericia"}, by=None
     )
     w = SimpleNamespace(municipality=helsingor, north=north, south=south)

@@ -85,3 +85,11 @@ def test_sqlite_writers_queue_instead_of_failing(tmp_path):
 def test_sqlite_path(url, path):
     found = sqlite_path(url)
     assert (str(found) if found else None) == path
+
+
+def test_names_match_case_insensitively_with_danish_letters(session, create_actor):
+    from harvest import actors
+
+    created = create_actor(name="Løbeklubben Øresund")
+    assert actors.actor_by_name(session, "LØBEKLUBBEN øresund") == created
+    assert actors.actor_by_name(session, "  løbeklubben øresund ") == created
