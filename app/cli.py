@@ -343,3 +343,7 @@ def export_harvest(slug: str, fmt: str, output: str) -> None:
             _("Could not write %(path)s: %(problem)s", path=output, problem=exc.strerror)
         ) from None
     click.echo(_("Wrote %(n)s outcomes to %(path)s.", n=count, path=output))
+
+
+# Commands owned by other modules register themselves on `main` when imported.
+from app import cli_evaluation, cli_graph  # noqa: E402, F401

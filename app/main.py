@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.database import db
@@ -10,6 +11,31 @@ from harvest.db import ping
 from harvest.overview import knowledge_base_overview
 
 bp = Blueprint("main", __name__)
+
+NAV = (
+    ("main.index", _l("Front page"), "main"),
+    ("directory.index", _l("Directory"), "directory"),
+    ("maps.index", _l("Maps"), "maps"),
+    ("outcomes.harvest_index", _l("Harvests"), "outcomes"),
+    ("outcomes.index", _l("Outcomes"), "outcomes"),
+    ("knowledge.index", _l("Knowledge"), "knowledge"),
+)
+
+
+@bp.app_context_processor
+def _navigation() -> dict[str, Any]:
+    def nav_items() -> list[tuple[str, Any, bool]]:
+        """Return the main menu (endpoint, label, is-current) for the sections this app has."""
+        items = [item for item in NAV if item[0] in current_app.view_functions]
+        here = request.endpoint or ""
+        current = next((e for e, _, _ in items if e == here), None)
+        if current is None and (here.startswith("outcomes.harvest") or here.startswith("imports.")):
+            current = "outcomes.harvest_index"
+        if current is None:
+            current = next((e for e, _, section in items if section == request.blueprint), None)
+        return [(endpoint, label, endpoint == current) for endpoint, label, _ in items]
+
+    return {"nav_items": nav_items}
 
 
 @bp.route("/")

@@ -18,7 +18,9 @@ from sqlmodel import Session, SQLModel, col
 from harvest.models import ChangeAction, ChangeRecord, User, utcnow
 
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
-UNTRACKED = frozenset({"changerecord", "apitoken", "alembic_version", "pendingupload"})
+UNTRACKED = frozenset(
+    {"changerecord", "apitoken", "alembic_version", "pendingupload", "computedresult"}
+)
 BOOKKEEPING = frozenset({"version", "updated_at"})
 USER_KEY = "brobyg_user_id"
 

@@ -449,3 +449,40 @@ class PendingUpload(SQLModel, table=True):
     filename: str = Field(max_length=255)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- what citizens ask for, computed graph results ------------------------------
+
+
+class NeedFrequency(StrEnum):
+    """How often an implementation group hears an information need."""
+
+    ONCE = "once"
+    SOMETIMES = "sometimes"
+    OFTEN = "often"
+    VERY_OFTEN = "very_often"
+
+
+class InformationNeed(Versioned, Stamped, table=True):
+    """Something citizens ask for that the group heard; answered by an actor or a page."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = _text()
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    group_id: int | None = Field(default=None, foreign_key="implementationgroup.id", index=True)
+    frequency: str = Field(default=NeedFrequency.SOMETIMES.value, sa_type=String(16))
+    answer_actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    answer_page: str = Field(default="", max_length=80)
+    answer_note: str = _text()
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class ComputedResult(SQLModel, table=True):
+    """A result too dear to compute per request (a map layout, graph metrics), kept until
+    the data it was computed from changes: `source_version` names that state."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    source_version: str = Field(sa_type=String(100))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    computed_at: datetime = Field(default_factory=utcnow)

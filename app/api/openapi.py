@@ -274,9 +274,15 @@ def _error_responses() -> dict[str, Any]:
     }
 
 
+EXTRA_PATHS: dict[str, Any] = {}
+"""Paths that other API modules (graph, substantiations) add when they are imported."""
+EXTRA_SCHEMAS: dict[str, Any] = {}
+"""Component schemas that other API modules add when they are imported."""
+
+
 def document() -> dict[str, Any]:
     """Build the OpenAPI document."""
-    paths: dict[str, Any] = {}
+    paths: dict[str, Any] = dict(EXTRA_PATHS)
     for resource, (schema, key, _filters) in RESOURCES.items():
         paths.update(_paths_for(resource, schema, key))
     paths[f"{PREFIX}/openapi.json"] = {
@@ -293,7 +299,7 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {name: _record_schema(name) for name in SCHEMAS},
+            "schemas": {**{name: _record_schema(name) for name in SCHEMAS}, **EXTRA_SCHEMAS},
             "responses": _error_responses(),
         },
     }
