@@ -4,7 +4,7 @@ recording and editing, the status workflow, review comments, chains and ties."""
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -488,6 +488,24 @@ def _labels() -> dict[str, Any]:
         "field_labels": FIELD_LABELS,
         "smart_labels": SMART_LABELS,
     }
+
+
+HARVEST_ACTIONS = (
+    ("substantiation.harvest", _l("Substantiation")),
+    ("coding.harvest", _l("Coding")),
+    ("analysis.harvest", _l("Analysis")),
+    ("imports.new", _l("Import outcomes")),
+    ("imports.harvest_report", _l("Harvest report")),
+)
+
+
+@bp.app_context_processor
+def _harvest_actions() -> dict[str, Any]:
+    def harvest_actions() -> list[tuple[str, Any]]:
+        """Return the evaluator's tools for a harvest that this app has, in order."""
+        return [(e, label) for e, label in HARVEST_ACTIONS if e in current_app.view_functions]
+
+    return {"harvest_actions": harvest_actions}
 
 
 @bp.app_template_filter("code_label")
