@@ -8,8 +8,8 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from harvest.errors import N_, NotFound, ValidationFailed
@@ -82,7 +82,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def group_by_slug(session: Session, slug: str) -> ImplementationGroup:
     """Return the implementation group with `slug` or raise `NotFound`."""
     group = session.scalars(
-        select(ImplementationGroup).where(ImplementationGroup.slug == slug)
+        select(ImplementationGroup).where(col(ImplementationGroup.slug) == slug)
     ).first()
     if group is None:
         raise NotFound(N_("No implementation group called '%(slug)s'."), slug=slug)
@@ -98,7 +98,7 @@ def list_groups(session: Session) -> list[ImplementationGroup]:
 
 def group_ids_of(session: Session, user: User) -> set[int]:
     """Return the ids of the groups `user` is a member of."""
-    query = select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)
+    query = select(GroupMembership.group_id).where(col(GroupMembership.user_id) == user.id)
     return set(session.scalars(query))
 
 
@@ -133,7 +133,9 @@ def user_for_token(session: Session, token: str) -> User | None:
     """Return the active user a valid, unrevoked token belongs to, else None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    record = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    record = session.scalars(
+        select(ApiToken).where(col(ApiToken.token_hash) == _digest(token))
+    ).first()
     if record is None or record.revoked_at is not None:
         return None
     user = session.get(User, record.user_id)

@@ -7,8 +7,8 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
@@ -39,7 +39,7 @@ def list_municipalities(session: Session) -> list[Municipality]:
 
 def municipality_by_slug(session: Session, slug: str) -> Municipality:
     """Return the municipality with `slug` or raise `NotFound`."""
-    found = session.scalars(select(Municipality).where(Municipality.slug == slug)).first()
+    found = session.scalars(select(Municipality).where(col(Municipality.slug) == slug)).first()
     if found is None:
         raise NotFound(N_("No municipality called '%(slug)s'."), slug=slug)
     return found
@@ -49,7 +49,7 @@ def create_municipality(session: Session, data: dict[str, Any], *, by: User | No
     """Validate and add a municipality."""
     values = validate(MunicipalityCreate, data)
     act_as(session, by)
-    if session.scalars(select(Municipality).where(Municipality.slug == values.slug)).first():
+    if session.scalars(select(Municipality).where(col(Municipality.slug) == values.slug)).first():
         raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
     municipality = Municipality(**values.model_dump())
     session.add(municipality)
@@ -70,7 +70,7 @@ def get_actor(session: Session, actor_id: int) -> Actor:
 
 def actor_by_slug(session: Session, slug: str) -> Actor:
     """Return the actor with `slug` or raise `NotFound`."""
-    actor = session.scalars(select(Actor).where(Actor.slug == slug)).first()
+    actor = session.scalars(select(Actor).where(col(Actor.slug) == slug)).first()
     if actor is None:
         raise NotFound(N_("No actor called '%(slug)s'."), slug=slug)
     return actor
@@ -90,7 +90,7 @@ def municipality_id_of(session: Session, slug: str | None) -> int | None:
 def _municipality_id(session: Session, slug: str | None) -> int | None:
     if slug is None:
         return None
-    found = session.scalars(select(Municipality).where(Municipality.slug == slug)).first()
+    found = session.scalars(select(Municipality).where(col(Municipality.slug) == slug)).first()
     if found is None:
         raise ValidationFailed(
             {"municipality": (N_("No municipality called '%(slug)s'."), {"slug": slug})}
@@ -100,7 +100,7 @@ def _municipality_id(session: Session, slug: str | None) -> int | None:
 
 def _free_slug(session: Session, base: str) -> str:
     slug, n = base, 2
-    while session.scalars(select(Actor.id).where(Actor.slug == slug)).first() is not None:
+    while session.scalars(select(Actor.id).where(col(Actor.slug) == slug)).first() is not None:
         slug, n = f"{base[:75]}-{n}", n + 1
     return slug
 
@@ -111,7 +111,10 @@ def create_actor(session: Session, data: dict[str, Any] | ActorCreate, *, by: Us
     act_as(session, by)
     if actor_by_name(session, values.name) is not None:
         raise ValidationFailed({"name": (N_("An actor with this name already exists."), {})})
-    if values.slug and session.scalars(select(Actor.id).where(Actor.slug == values.slug)).first():
+    if (
+        values.slug
+        and session.scalars(select(Actor.id).where(col(Actor.slug) == values.slug)).first()
+    ):
         raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
     fields = values.model_dump(exclude={"municipality", "slug"})
     actor = Actor(

@@ -67,10 +67,10 @@ def match(
     terms = words(query)
     if not terms:
         return None
-    table_id = literal_column(f'"{index.table}".id')
+    table_id: ColumnElement[int] = literal_column(f'"{index.table}".id')
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.to_tsquery("danish", " & ".join(f"{_pg_quote(t)}:*" for t in terms))
-        vector = literal_column(f'"{index.table}".search_vector')
+        vector: ColumnElement[str] = literal_column(f'"{index.table}".search_vector')
         return vector.op("@@")(tsquery), -func.ts_rank(vector, tsquery)
     fts = table(index.fts_table, column("rowid"), column("rank"))
     expression = " AND ".join(f'"{t}"*' for t in terms)

@@ -5,8 +5,7 @@ Must not import `app` or Flask.
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from harvest import accounts, actors
 from harvest.errors import N_, NotFound, ValidationFailed
@@ -36,7 +35,7 @@ def create_group(session: Session, data: dict[str, Any], *, by: User | None) -> 
     """Validate and add an implementation group."""
     values = accounts.validate_group(data)
     act_as(session, by)
-    taken = select(ImplementationGroup.id).where(ImplementationGroup.slug == values.slug)
+    taken = select(ImplementationGroup.id).where(col(ImplementationGroup.slug) == values.slug)
     if session.scalars(taken).first() is not None:
         raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
     group = ImplementationGroup(slug=values.slug, **_group_fields(session, values))

@@ -5,8 +5,7 @@ Must not import `app` or Flask.
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from harvest.accounts import group_by_slug
 from harvest.actors import municipality_by_slug
@@ -20,7 +19,7 @@ from harvest.schemas import HarvestCreate, validate
 
 def harvest_by_slug(session: Session, slug: str) -> Harvest:
     """Return the harvest with `slug` or raise `NotFound`."""
-    harvest = session.scalars(select(Harvest).where(Harvest.slug == slug)).first()
+    harvest = session.scalars(select(Harvest).where(col(Harvest.slug) == slug)).first()
     if harvest is None:
         raise NotFound(N_("No harvest called '%(slug)s'."), slug=slug)
     return harvest
@@ -36,7 +35,7 @@ def questions_of(session: Session, harvest: Harvest) -> list[HarvestQuestion]:
     """Return a harvest's useable questions in order."""
     query = (
         select(HarvestQuestion)
-        .where(HarvestQuestion.harvest_id == harvest.id)
+        .where(col(HarvestQuestion.harvest_id) == harvest.id)
         .order_by(col(HarvestQuestion.position))
     )
     return list(session.scalars(query))
@@ -64,7 +63,7 @@ def create_harvest(
     """Validate and add a harvest with its questions, coded with the default scheme."""
     values = data if isinstance(data, HarvestCreate) else validate(HarvestCreate, data)
     act_as(session, by)
-    if session.scalars(select(Harvest.id).where(Harvest.slug == values.slug)).first():
+    if session.scalars(select(Harvest.id).where(col(Harvest.slug) == values.slug)).first():
         raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
     scheme = ensure_default_scheme(session)
     harvest = Harvest(slug=values.slug, coding_scheme_id=scheme.id, **_resolve(session, values))

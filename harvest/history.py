@@ -10,10 +10,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import NO_VALUE
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, SQLModel, col, select
 
 from harvest.models import ChangeAction, ChangeRecord, User, utcnow
 
@@ -119,7 +119,7 @@ def changes_of(session: Session, entity: str, entity_id: int | str) -> list[Chan
     """Return the history of one record, oldest first."""
     query = (
         select(ChangeRecord)
-        .where(ChangeRecord.entity == entity, ChangeRecord.entity_id == str(entity_id))
+        .where(col(ChangeRecord.entity) == entity, col(ChangeRecord.entity_id) == str(entity_id))
         .order_by(col(ChangeRecord.id))
     )
     return list(session.scalars(query))

@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import Field, field_validator
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
-from sqlmodel import Session, SQLModel, col
+from sqlalchemy import ColumnElement, Select, false, func, or_
+from sqlmodel import Session, SQLModel, col, select
 
 from harvest import fulltext, harvests
 from harvest.errors import N_, ValidationFailed
@@ -115,7 +115,7 @@ def _page(session: Session, query: Select[Any], order: list[Any], q: ListQuery) 
 def _municipality_id(session: Session, slug: str | None, field: str = "municipality") -> int | None:
     if slug is None:
         return None
-    found = session.scalars(select(Municipality.id).where(Municipality.slug == slug)).first()
+    found = session.scalars(select(Municipality.id).where(col(Municipality.slug) == slug)).first()
     if found is None:
         raise ValidationFailed({field: (N_("No municipality called '%(slug)s'."), {"slug": slug})})
     return found
@@ -157,7 +157,7 @@ def list_groups(session: Session, q: GroupQuery) -> Page[ImplementationGroup]:
     query = select(ImplementationGroup)
     if q.municipality is not None:
         municipality_id = _municipality_id(session, q.municipality)
-        query = query.where(ImplementationGroup.municipality_id == municipality_id)
+        query = query.where(col(ImplementationGroup.municipality_id) == municipality_id)
     if q.q:
         query = query.where(_like(ImplementationGroup.name, q.q))
     return _page(session, query, [col(ImplementationGroup.name), col(ImplementationGroup.id)], q)
@@ -168,15 +168,17 @@ def list_harvests(session: Session, q: HarvestQuery) -> Page[Harvest]:
     query = select(Harvest)
     if q.group is not None:
         group = session.scalars(
-            select(ImplementationGroup.id).where(ImplementationGroup.slug == q.group)
+            select(ImplementationGroup.id).where(col(ImplementationGroup.slug) == q.group)
         ).first()
         if group is None:
             raise ValidationFailed(
                 {"group": (N_("No implementation group called '%(slug)s'."), {"slug": q.group})}
             )
-        query = query.where(Harvest.group_id == group)
+        query = query.where(col(Harvest.group_id) == group)
     if q.municipality is not None:
-        query = query.where(Harvest.municipality_id == _municipality_id(session, q.municipality))
+        query = query.where(
+            col(Harvest.municipality_id) == _municipality_id(session, q.municipality)
+        )
     if q.q:
         query = query.where(or_(_like(Harvest.title, q.q), _like(Harvest.users_and_uses, q.q)))
     order = [col(Harvest.period_start).desc().nulls_last(), col(Harvest.title), col(Harvest.id)]
@@ -196,13 +198,13 @@ def list_actors(session: Session, q: ActorQuery) -> Page[Actor]:
             query = query.where(condition)
             order.append(rank)
     if q.municipality is not None:
-        query = query.where(Actor.municipality_id == _municipality_id(session, q.municipality))
+        query = query.where(col(Actor.municipality_id) == _municipality_id(session, q.municipality))
     if q.kind is not None:
-        query = query.where(Actor.kind == q.kind.value)
+        query = query.where(col(Actor.kind) == q.kind.value)
     if q.sector is not None:
-        query = query.where(Actor.sector == q.sector.value)
+        query = query.where(col(Actor.sector) == q.sector.value)
     if q.tier is not None:
-        query = query.where(Actor.tier == int(q.tier))
+        query = query.where(col(Actor.tier) == int(q.tier))
     return _page(session, query, [*order, func.lower(Actor.name), col(Actor.id)], q)
 
 
@@ -211,15 +213,15 @@ def list_ties(session: Session, q: TieQuery) -> Page[Tie]:
     query = select(Tie)
     if q.municipality is not None:
         local = select(Actor.id).where(
-            Actor.municipality_id == _municipality_id(session, q.municipality)
+            col(Actor.municipality_id) == _municipality_id(session, q.municipality)
         )
         query = query.where(or_(col(Tie.source_id).in_(local), col(Tie.target_id).in_(local)))
     if q.form is not None:
-        query = query.where(Tie.form == q.form.value)
+        query = query.where(col(Tie.form) == q.form.value)
     if q.kind is not None:
-        query = query.where(Tie.kind == q.kind.value)
+        query = query.where(col(Tie.kind) == q.kind.value)
     if q.actor_id is not None:
-        query = query.where(or_(Tie.source_id == q.actor_id, Tie.target_id == q.actor_id))
+        query = query.where(or_(col(Tie.source_id) == q.actor_id, col(Tie.target_id) == q.actor_id))
     if q.as_of is not None:
         query = query.where(
             or_(col(Tie.start).is_(None), col(Tie.start) <= q.as_of),
@@ -232,7 +234,7 @@ def outcome_filters(session: Session, q: OutcomeQuery) -> OutcomeFilters:
     """Turn an outcome query into `OutcomeFilters`, resolving slugs; unknown values raise."""
     harvest_id = None
     if q.harvest:
-        found = session.scalars(select(Harvest.id).where(Harvest.slug == q.harvest)).first()
+        found = session.scalars(select(Harvest.id).where(col(Harvest.slug) == q.harvest)).first()
         if found is None:
             raise ValidationFailed(
                 {"harvest": (N_("No harvest called '%(slug)s'."), {"slug": q.harvest})}
@@ -259,7 +261,7 @@ def _is_code(session: Session, dimension: str, code: str) -> bool:
     query = (
         select(Code.id)
         .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
-        .where(CodeDimension.key == dimension, Code.key == code)
+        .where(col(CodeDimension.key) == dimension, col(Code.key) == code)
     )
     return session.scalars(query).first() is not None
 
@@ -280,7 +282,7 @@ def question_of(session: Session, outcome_id: int) -> str | None:
     query = (
         select(HarvestQuestion.text)
         .join(OutcomeQuestion, col(OutcomeQuestion.question_id) == HarvestQuestion.id)
-        .where(OutcomeQuestion.outcome_id == outcome_id)
+        .where(col(OutcomeQuestion.outcome_id) == outcome_id)
     )
     return session.scalars(query).first()
 

@@ -6,8 +6,8 @@ Must not import `app` or Flask.
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from harvest import checks, privacy, ties
 from harvest.errors import N_, NotFound, ValidationFailed, WarningsNotConfirmed
@@ -42,7 +42,7 @@ def get_outcome(session: Session, outcome_id: int) -> Outcome:
 
 def outcome_by_ref(session: Session, ref: str) -> Outcome | None:
     """Return the outcome with the external reference `ref`, if any."""
-    return session.scalars(select(Outcome).where(Outcome.ref == ref)).first()
+    return session.scalars(select(Outcome).where(col(Outcome.ref) == ref)).first()
 
 
 def _check_actors(session: Session, values: OutcomeCreate) -> None:
@@ -159,7 +159,9 @@ def update_outcome(
 
 def contributor_ids(session: Session, outcome: Outcome) -> list[int]:
     """Return the ids of the actors that contributed to `outcome`."""
-    query = select(OutcomeContributor.actor_id).where(OutcomeContributor.outcome_id == outcome.id)
+    query = select(OutcomeContributor.actor_id).where(
+        col(OutcomeContributor.outcome_id) == outcome.id
+    )
     return sorted(session.scalars(query))
 
 
@@ -178,7 +180,7 @@ def link_outcomes(session: Session, source: Outcome, target: Outcome, *, by: Use
     if source.id == target.id:
         raise ValidationFailed({"target_id": (N_("An outcome cannot lead to itself."), {})})
     exists = select(OutcomeLink.id).where(
-        OutcomeLink.source_id == source.id, OutcomeLink.target_id == target.id
+        col(OutcomeLink.source_id) == source.id, col(OutcomeLink.target_id) == target.id
     )
     if session.scalars(exists).first() is None:
         act_as(session, by)
@@ -197,7 +199,9 @@ def add_tie_evidence(session: Session, outcome: Outcome, tie: Tie, *, by: User |
 def set_question(session: Session, outcome: Outcome, question_id: int | None) -> None:
     """Make `question_id` the one harvest question the outcome answers (None: none)."""
     current = list(
-        session.scalars(select(OutcomeQuestion).where(OutcomeQuestion.outcome_id == outcome.id))
+        session.scalars(
+            select(OutcomeQuestion).where(col(OutcomeQuestion.outcome_id) == outcome.id)
+        )
     )
     for row in current:
         if row.question_id != question_id:
@@ -234,7 +238,7 @@ def outcome_view(session: Session, outcome: Outcome) -> OutcomeView:
         session.scalars(
             select(Actor)
             .join(OutcomeContributor, col(OutcomeContributor.actor_id) == Actor.id)
-            .where(OutcomeContributor.outcome_id == outcome.id)
+            .where(col(OutcomeContributor.outcome_id) == outcome.id)
             .order_by(col(Actor.name))
         )
     )
@@ -242,27 +246,27 @@ def outcome_view(session: Session, outcome: Outcome) -> OutcomeView:
         session.scalars(
             select(Outcome)
             .join(OutcomeLink, col(OutcomeLink.source_id) == Outcome.id)
-            .where(OutcomeLink.target_id == outcome.id)
+            .where(col(OutcomeLink.target_id) == outcome.id)
         )
     )
     led_to = list(
         session.scalars(
             select(Outcome)
             .join(OutcomeLink, col(OutcomeLink.target_id) == Outcome.id)
-            .where(OutcomeLink.source_id == outcome.id)
+            .where(col(OutcomeLink.source_id) == outcome.id)
         )
     )
     ties = []
     for tie in session.scalars(
         select(Tie)
         .join(TieEvidence, col(TieEvidence.tie_id) == Tie.id)
-        .where(TieEvidence.outcome_id == outcome.id)
+        .where(col(TieEvidence.outcome_id) == outcome.id)
     ):
         ties.append(
             (tie, session.get_one(Actor, tie.source_id), session.get_one(Actor, tie.target_id))
         )
     question = session.scalars(
-        select(OutcomeQuestion.question_id).where(OutcomeQuestion.outcome_id == outcome.id)
+        select(OutcomeQuestion.question_id).where(col(OutcomeQuestion.outcome_id) == outcome.id)
     ).first()
     return OutcomeView(
         outcome=outcome,
@@ -284,7 +288,7 @@ def outcome_choices(
     """Return (id, title) of the harvest's outcomes, for linking chains."""
     query = (
         select(Outcome.id, Outcome.title)
-        .where(Outcome.harvest_id == harvest.id)
+        .where(col(Outcome.harvest_id) == harvest.id)
         .order_by(col(Outcome.title))
     )
     return [(i, t) for i, t in session.execute(query) if i != exclude]

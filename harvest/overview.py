@@ -5,8 +5,8 @@ Must not import `app` or Flask.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from harvest.models import (
     Actor,
@@ -77,9 +77,9 @@ def knowledge_base_overview(session: Session, latest: int = 5) -> Overview:
     ]
     final = OutcomeStatus.FINAL.value
     rows = session.execute(
-        select(Outcome.id, Outcome.title, Actor.name, Outcome.when_start)
+        select(col(Outcome.id), col(Outcome.title), col(Actor.name), col(Outcome.when_start))
         .join(Actor, col(Actor.id) == Outcome.changed_actor_id, isouter=True)
-        .where(Outcome.status == final)
+        .where(col(Outcome.status) == final)
         .order_by(col(Outcome.when_start).desc(), col(Outcome.id).desc())
         .limit(latest)
     ).all()
@@ -89,7 +89,7 @@ def knowledge_base_overview(session: Session, latest: int = 5) -> Overview:
         groups=count(ImplementationGroup),
         harvests=count(Harvest),
         final_outcomes=session.scalar(
-            select(func.count()).select_from(Outcome).where(Outcome.status == final)
+            select(func.count()).select_from(Outcome).where(col(Outcome.status) == final)
         )
         or 0,
         municipalities=municipalities,

@@ -5,8 +5,7 @@ Comments are seen by the outcome's group and by evaluators. Must not import `app
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
@@ -66,7 +65,7 @@ def threads_of(session: Session, outcome: Outcome) -> dict[str, list[Thread]]:
     """Return the outcome's comment threads by part."""
     comments = session.scalars(
         select(OutcomeComment)
-        .where(OutcomeComment.outcome_id == outcome.id)
+        .where(col(OutcomeComment.outcome_id) == outcome.id)
         .order_by(col(OutcomeComment.id))
     ).all()
     threads: dict[int, Thread] = {}

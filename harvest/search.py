@@ -7,10 +7,11 @@ statuses only for the harvest's group and for evaluators. Must not import `app` 
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
-from sqlmodel import Session, col
+from sqlalchemy import ColumnElement, false, func, or_, true
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from harvest import fulltext
 from harvest.access import EDITORS
@@ -86,14 +87,14 @@ def _coded(key: str, value: str) -> ColumnElement[bool]:
         select(OutcomeCode.outcome_id)
         .join(Code, col(Code.id) == OutcomeCode.code_id)
         .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
-        .where(CodeDimension.key == key, Code.key == value)
+        .where(col(CodeDimension.key) == key, col(Code.key) == value)
     )
     return col(Outcome.id).in_(coded)
 
 
 def _filtered(
     session: Session, filters: OutcomeFilters
-) -> tuple[Select[tuple[Outcome]], ColumnElement[float] | None]:
+) -> tuple[SelectOfScalar[Outcome], ColumnElement[float] | None]:
     query = select(Outcome)
     rank = None
     if filters.q.strip():
@@ -104,12 +105,12 @@ def _filtered(
             condition, rank = matched
             query = query.where(condition)
     if filters.harvest_id is not None:
-        query = query.where(Outcome.harvest_id == filters.harvest_id)
+        query = query.where(col(Outcome.harvest_id) == filters.harvest_id)
     if filters.statuses:
         query = query.where(col(Outcome.status).in_(filters.statuses))
     if filters.actor_id is not None:
         contributed = select(OutcomeContributor.outcome_id).where(
-            OutcomeContributor.actor_id == filters.actor_id
+            col(OutcomeContributor.actor_id) == filters.actor_id
         )
         query = query.where(
             or_(col(Outcome.changed_actor_id) == filters.actor_id, col(Outcome.id).in_(contributed))
@@ -125,7 +126,7 @@ def _filtered(
     if filters.municipality_id is not None:
         query = query.where(
             col(Outcome.harvest_id).in_(
-                select(Harvest.id).where(Harvest.municipality_id == filters.municipality_id)
+                select(Harvest.id).where(col(Harvest.municipality_id) == filters.municipality_id)
             )
         )
     return query, rank
@@ -146,7 +147,7 @@ def find_outcomes(
     query, rank = _filtered(session, filters)
     query = query.where(visible_to(viewer, member_of))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order = [rank] if rank is not None else []
+    order: list[ColumnElement[Any]] = [rank] if rank is not None else []
     order += [col(Outcome.when_start).desc().nulls_last(), col(Outcome.id).desc()]
     items = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)

@@ -19,8 +19,7 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from harvest import coding, outcomes
 from harvest.errors import N_, BrobygError, NotFound, ValidationFailed
@@ -260,10 +259,10 @@ def _dimensions(session: Session, harvest: Harvest) -> dict[str, tuple[bool, dic
     scheme = coding.scheme_of(session, harvest)
     result: dict[str, tuple[bool, dict[str, str]]] = {}
     for dimension in session.scalars(
-        select(CodeDimension).where(CodeDimension.scheme_id == scheme.id)
+        select(CodeDimension).where(col(CodeDimension.scheme_id) == scheme.id)
     ):
         accepted: dict[str, str] = {}
-        for code in session.scalars(select(Code).where(Code.dimension_id == dimension.id)):
+        for code in session.scalars(select(Code).where(col(Code.dimension_id) == dimension.id)):
             accepted[code.label.lower()] = code.key
             accepted[code.key.lower()] = code.key
         accepted.update(_SYNONYMS.get(dimension.key, {}))
@@ -346,11 +345,11 @@ def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen_ids: set[in
         row.warning(name, message, **params)
     if row.failed:
         return
-    codes = {k: v for k, v in codes.items() if v is not None}
+    chosen: dict[str, list[str]] = {k: v for k, v in codes.items() if v is not None}
     sets_question = "harvest_question" in cells
     action = "create"
     if outcome is not None:
-        changed = _changed(ctx, outcome, values, current_contributors, codes)
+        changed = _changed(ctx, outcome, values, current_contributors, chosen)
         if sets_question and _question_of(ctx, outcome) != question_id:
             changed = True
         action = "update" if changed else "unchanged"
@@ -458,7 +457,7 @@ def _question(ctx: _Context, row: _Row, value: str) -> int | None:
 
 
 def _question_of(ctx: _Context, outcome: Outcome) -> int | None:
-    query = select(OutcomeQuestion.question_id).where(OutcomeQuestion.outcome_id == outcome.id)
+    query = select(OutcomeQuestion.question_id).where(col(OutcomeQuestion.outcome_id) == outcome.id)
     return ctx.session.scalars(query).first()
 
 
@@ -506,7 +505,7 @@ def plan_import(session: Session, harvest: Harvest, table: list[list[str]]) -> I
         )
     existing = {
         o.id or 0: o
-        for o in session.scalars(select(Outcome).where(Outcome.harvest_id == harvest.id))
+        for o in session.scalars(select(Outcome).where(col(Outcome.harvest_id) == harvest.id))
     }
     ctx = _Context(
         session=session,
@@ -654,7 +653,7 @@ def store_upload(
     """Keep an uploaded file until `user` confirms its import; replaces their older one."""
     for old in session.scalars(
         select(PendingUpload).where(
-            PendingUpload.harvest_id == harvest.id, PendingUpload.user_id == user.id
+            col(PendingUpload.harvest_id) == harvest.id, col(PendingUpload.user_id) == user.id
         )
     ):
         session.delete(old)
@@ -672,7 +671,7 @@ def store_upload(
 
 def pending_upload(session: Session, token: str, harvest: Harvest, user: User) -> PendingUpload:
     """Return the upload with `token` that `user` made for `harvest`, or raise `NotFound`."""
-    upload = session.scalars(select(PendingUpload).where(PendingUpload.token == token)).first()
+    upload = session.scalars(select(PendingUpload).where(col(PendingUpload.token) == token)).first()
     if upload is None or upload.harvest_id != harvest.id or upload.user_id != user.id:
         raise NotFound(N_("The upload was not found. Please upload the file again."))
     return upload

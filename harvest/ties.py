@@ -8,8 +8,8 @@ Must not import `app` or Flask.
 
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlmodel import Session, col
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
@@ -51,7 +51,7 @@ def _actor(session: Session, actor_id: int, field: str) -> Actor:
 def find_tie(session: Session, source_id: int, target_id: int, kind: str) -> Tie | None:
     """Return the tie with these ends and kind, if any."""
     query = select(Tie).where(
-        Tie.source_id == source_id, Tie.target_id == target_id, Tie.kind == kind
+        col(Tie.source_id) == source_id, col(Tie.target_id) == target_id, col(Tie.kind) == kind
     )
     return session.scalars(query).first()
 
