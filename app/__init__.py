@@ -8,8 +8,14 @@ from typing import Any
 from flask import Flask
 
 from app import api, auth, database, errors, i18n, knowledge, main, markdown, outcomes, security
+from app.analysis import bp as analysis_bp
+from app.coding import bp as coding_bp
 from app.config import load_config
+from app.directory import bp as directory_bp
 from app.imports import bp as imports_bp
+from app.maps import bp as maps_bp
+from app.needs import bp as needs_bp
+from app.substantiation import bp as substantiation_bp
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -30,6 +36,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(coding_bp)
+    app.register_blueprint(analysis_bp)
     app.register_blueprint(knowledge.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(maps_bp)
+    app.register_blueprint(substantiation_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(needs_bp)
     return app

@@ -132,7 +132,9 @@ def db_upgrade() -> None:
 def demo_command(scale: int | None) -> None:
     """Load the demo data set from content/demo (running it again changes nothing)."""
     if scale is not None:
-        raise UserError(_("--scale is not available yet."))
+        from app.cli_graph import load_synthetic  # noqa: PLC0415 - cli_graph imports this module
+
+        load_synthetic(scale)
     with db.unit_of_work(_engine()) as session:
         report = demo.load_demo(session)
         totals = demo.counts(session)
@@ -161,6 +163,9 @@ def _counted(counts: Mapping[str, int]) -> str:
         "group": _("implementation groups"),
         "harvest": _("harvests"),
         "user": _("users"),
+        "substantiation": _("substantiations"),
+        "need": _("information needs"),
+        "needs": _("information needs"),
     }
     return ", ".join(f"{n} {names.get(kind, kind)}" for kind, n in counts.items()) or "0"
 

@@ -1,3 +1,173 @@
-"""`brobyg export graph` and `brobyg map`: the social-capital graph from the command line."""
+"""`brobyg export graph`, `brobyg map`, `brobyg import graph` and the synthetic municipality
+of `brobyg demo --scale N`: the social-capital graph from the command line."""
 
-from app.cli import main  # noqa: F401 - commands register on `main`
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from flask_babel import gettext as _
+
+from app.cli import UserError, _engine, export_group, import_group, main, user_errors
+from app.i18n import translate
+from harvest import db
+from network import exports, kumu_import, scale
+from network.graph import parse_filters
+from network.maps import MapView, prepare_map
+
+
+def _view(session: Any, municipality: str | None, as_of: date | None) -> MapView:
+    filters = parse_filters(session, {"municipality": municipality, "as_of": as_of})
+    return prepare_map(session, filters)
+
+
+def _write(output: str, content: bytes) -> None:
+    if output == "-":
+        click.echo(content, nl=False)
+        return
+    try:
+        Path(output).write_bytes(content)
+    except OSError as exc:
+        raise UserError(
+            _("Could not write %(path)s: %(problem)s", path=output, problem=exc.strerror)
+        ) from None
+
+
+AS_OF = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Show the ties that exist on this date (YYYY-MM-DD).",
+)
+MUNICIPALITY = click.option("--municipality", default=None, help="Slug of a municipality.")
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write (- for stdout).",
+)
+
+
+@export_group.command("graph")
+@MUNICIPALITY
+@AS_OF
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(exports.FORMATS), help="The file format."
+)
+@OUTPUT
+@user_errors
+def export_graph(municipality: str | None, as_of: Any, fmt: str, output: str) -> None:
+    """Export the social-capital graph: GraphML, GEXF (Gephi), JSON or Kumu's XLSX layout."""
+    with db.unit_of_work(_engine()) as session:
+        view = _view(session, municipality, as_of.date() if as_of else None)
+        content = exports.export_graph(view, fmt)
+    _write(output, content)
+    if output != "-":
+        click.echo(
+            _(
+                "Wrote %(actors)s actors and %(ties)s ties to %(path)s.",
+                actors=view.shown.number_of_nodes(),
+                ties=view.shown.number_of_edges(),
+                path=output,
+            )
+        )
+
+
+@main.command("map")
+@MUNICIPALITY
+@AS_OF
+@OUTPUT
+@user_errors
+def map_command(municipality: str | None, as_of: Any, output: str) -> None:
+    """Write the interactive map as one self-contained HTML file that works offline."""
+    from app.maps import labels
+    from network.render import standalone_html
+
+    with db.unit_of_work(_engine()) as session:
+        view = _view(session, municipality, as_of.date() if as_of else None)
+        if municipality:
+            from harvest.actors import municipality_by_slug
+
+            title = _("Map of %(name)s", name=municipality_by_slug(session, municipality).name)
+        else:
+            title = _("Map of every municipality")
+        html = standalone_html(view, labels(), title=title)
+    _write(output, html.encode("utf-8"))
+    if output != "-":
+        click.echo(
+            _(
+                "Wrote the map of %(actors)s actors and %(ties)s ties to %(path)s.",
+                actors=view.shown.number_of_nodes(),
+                ties=view.shown.number_of_edges(),
+                path=output,
+            )
+        )
+
+
+@import_group.command("graph")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@user_errors
+def import_graph(file: Path) -> None:
+    """Import actors and ties from Kumu's spreadsheet layout: every row, or none."""
+    if not file.is_file():
+        raise UserError(_("There is no file %(path)s.", path=str(file)))
+    if file.stat().st_size > kumu_import.MAX_BYTES:
+        raise UserError(
+            _("The file is too large: files up to %(limit)s MB can be imported.", limit=10)
+        )
+    with db.unit_of_work(_engine()) as session:
+        result = kumu_import.import_kumu(session, file.read_bytes(), by=None)
+    if not result.ok:
+        for sheet, row, column, message, params in result.problems:
+            click.echo(
+                _(
+                    "%(sheet)s row %(row)s, %(column)s: %(problem)s",
+                    sheet=sheet,
+                    row=row,
+                    column=column,
+                    problem=translate(message, params),
+                ),
+                err=True,
+            )
+        raise UserError(
+            _(
+                "%(n)s problems in %(file)s; nothing was imported.",
+                n=len(result.problems),
+                file=file.name,
+            )
+        )
+    click.echo(
+        _(
+            "Imported: %(actors)s actors and %(ties)s ties created; %(known_actors)s actors and "
+            "%(known_ties)s ties were already there.",
+            actors=result.actors_created,
+            ties=result.ties_created,
+            known_actors=result.actors_existing,
+            known_ties=result.ties_existing,
+        )
+    )
+
+
+def load_synthetic(size: int) -> None:
+    """Add the seeded synthetic municipality of `size` actors (once) and say what happened."""
+    with db.unit_of_work(_engine()) as session:
+        report = scale.add_synthetic_municipality(session, size)
+    if report.created:
+        click.echo(
+            _(
+                "Added the synthetic municipality %(slug)s: %(actors)s actors, %(ties)s ties, "
+                "%(outcomes)s outcomes.",
+                slug=report.slug,
+                actors=report.actors,
+                ties=report.ties,
+                outcomes=report.outcomes,
+            )
+        )
+    else:
+        click.echo(
+            _(
+                "The synthetic municipality %(slug)s was already there; nothing changed.",
+                slug=report.slug,
+            )
+        )

@@ -57,6 +57,7 @@ def report_html(harvest_report: HarvestReport, *, standalone: bool = False) -> s
         embedded_css=css,
         method_note=_(report.METHOD_NOTE),
         statuses_note=_(report.ALL_STATUSES_NOTE),
+        counts_note=_(report.COUNTS_NOTE),
         report_status_labels=report.STATUS_LABELS,
         code_columns=report.CODE_COLUMNS,
     )

@@ -1,6 +1,7 @@
 """Pages for harvests and outcomes: lists with search and filters, the outcome page,
 recording and editing, the status workflow, review comments, chains and ties."""
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -35,6 +36,7 @@ from harvest import (
     review,
     revisions,
     search,
+    substantiation,
     workflow,
 )
 from harvest.errors import StaleVersion, ValidationFailed, WarningsNotConfirmed
@@ -300,6 +302,13 @@ def detail(outcome_id: int) -> Any:
     """Show an outcome: its three parts, actors, chains, ties, review and versions."""
     outcome, user, member_of = _visible_outcome(outcome_id)
     view = outcomes.outcome_view(db(), outcome)
+    group_id = view.harvest.group_id
+    visible = lambda o: access.can_see_outcome(user, o.status, group_id, member_of)  # noqa: E731
+    view = replace(
+        view,
+        led_from=[o for o in view.led_from if visible(o)],
+        led_to=[o for o in view.led_to if visible(o)],
+    )
     internal = access.can_write_for_group(user, view.harvest.group_id, member_of) or (
         user is not None and user.role in access.EDITORS
     )
@@ -331,6 +340,9 @@ def detail(outcome_id: int) -> Any:
         threads=review.threads_of(db(), outcome) if internal else {},
         revisions=revisions.revisions(db(), "outcome", outcome.id or 0) if internal else [],
         author_names=accounts.user_names(db()) if internal else {},
+        substantiation_summary=substantiation.summary_for_outcome(
+            db(), outcome, with_names=access.can_substantiate(user)
+        ),
     )
 
 

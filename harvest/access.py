@@ -49,3 +49,22 @@ def can_edit_actors(user: User | None) -> bool:
 def can_use_api(user: User | None) -> bool:
     """Tell whether `user` may call the API at all."""
     return user is not None and user.active
+
+
+def can_substantiate(user: User | None) -> bool:
+    """Tell whether `user` may ask for substantiation and see substantiators' names and contacts."""
+    return user is not None and user.active and user.role in EDITORS
+
+
+def can_record_needs(user: User | None) -> bool:
+    """Tell whether `user` may record and edit what citizens ask for (members, evaluators,
+    administrators; staff only read)."""
+    return can_edit_actors(user)
+
+
+def can_analyse(user: User | None) -> bool:
+    """Tell whether `user` may code outcomes, edit coding schemes and see a harvest's analysis.
+
+    Analysis counts every outcome that is not withdrawn, drafts too, so it is for
+    evaluators and admins only."""
+    return user is not None and user.active and user.role in EDITORS

@@ -1,15 +1,39 @@
 """Coding schemes, their dimensions and codes, and the codes given to outcomes.
 
 The default scheme follows DESIGN.md. Labels of the default scheme are English
-msgids that the web layer translates. Must not import `app` or Flask.
+msgids that the web layer translates; labels people type are shown as typed.
+Schemes are edited here (create, rename, add, rename, move and retire dimensions
+and codes, assign to harvests) and many outcomes are coded at once
+(`code_outcomes`). A retired dimension or code is never deleted: it keeps its
+row with a position below zero, so earlier coding stays readable, and it is no
+longer offered for new coding. Every change is kept by the change history.
+Must not import `app` or Flask.
 """
 
-from sqlalchemy import select
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from pydantic import Field
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from harvest.errors import N_, ValidationFailed
+from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
-from harvest.models import Code, CodeDimension, CodingScheme, Harvest, OutcomeCode, User
+from harvest.models import (
+    Code,
+    CodeDimension,
+    CodingScheme,
+    Harvest,
+    HarvestQuestion,
+    Outcome,
+    OutcomeCode,
+    OutcomeQuestion,
+    User,
+)
+from harvest.outcomes import set_question
+from harvest.records import check_version, flush_or_stale
+from harvest.schemas import SLUG_PATTERN, Checked, validate
 
 DEFAULT_SCHEME = "standard"
 
@@ -174,3 +198,366 @@ def scheme_of(session: Session, harvest: Harvest) -> CodingScheme:
 def all_code_labels() -> list[tuple[str, str]]:
     """Return (code key, label msgid) of every code in the default scheme."""
     return [(key, label) for _, _, codes in DEFAULT_DIMENSIONS for key, label in codes]
+
+
+# --- editing schemes ------------------------------------------------------------
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+RETIRED = -1
+
+
+class SchemeCreate(Checked):
+    slug: str = Field(min_length=1, max_length=64, pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5_000)
+
+
+class SchemeUpdate(Checked):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5_000)
+
+
+class LabelInput(Checked):
+    label: str = Field(min_length=1, max_length=200)
+
+
+class PartCreate(LabelInput):
+    key: str = Field(min_length=1, max_length=64, pattern=KEY_PATTERN)
+    multiple: bool = False
+
+
+def is_retired(part: CodeDimension | Code) -> bool:
+    """Tell whether a dimension or code is retired (kept for history, not offered)."""
+    return part.position < 0
+
+
+def list_schemes(session: Session) -> list[CodingScheme]:
+    """Return every coding scheme by name, the default one made if missing."""
+    ensure_default_scheme(session)
+    return list(session.scalars(select(CodingScheme).order_by(col(CodingScheme.name))))
+
+
+def scheme_by_slug(session: Session, slug: str) -> CodingScheme:
+    """Return the scheme called `slug` or raise `NotFound`."""
+    scheme = session.scalars(select(CodingScheme).where(CodingScheme.slug == slug)).first()
+    if scheme is None:
+        raise NotFound(N_("There is no coding scheme '%(slug)s'."), slug=slug)
+    return scheme
+
+
+def dimensions_of(session: Session, scheme: CodingScheme) -> list[CodeDimension]:
+    """Return all dimensions of a scheme, in use first by position, then retired ones."""
+    query = select(CodeDimension).where(CodeDimension.scheme_id == scheme.id)
+    found = list(session.scalars(query))
+    return sorted(found, key=lambda d: (is_retired(d), d.position, d.id or 0))
+
+
+def active_dimensions(
+    session: Session, scheme: CodingScheme, *, with_retired_codes: bool = False
+) -> list[tuple[CodeDimension, list[Code]]]:
+    """Return the scheme's dimensions in use, each with its codes in use (and retired ones)."""
+    result = []
+    for dimension in dimensions_of(session, scheme):
+        if is_retired(dimension):
+            continue
+        codes = [c for c in codes_of(session, dimension) if with_retired_codes or not is_retired(c)]
+        codes.sort(key=lambda c: (is_retired(c), c.position))
+        result.append((dimension, codes))
+    return result
+
+
+def create_scheme(
+    session: Session,
+    data: dict[str, object],
+    *,
+    copy_from: CodingScheme | None = None,
+    by: User | None,
+) -> CodingScheme:
+    """Add a scheme; with `copy_from`, start it with that scheme's dimensions and codes in use."""
+    values = validate(SchemeCreate, data)
+    if session.scalars(select(CodingScheme).where(CodingScheme.slug == values.slug)).first():
+        raise ValidationFailed({"slug": (N_("A coding scheme with this short name exists."), {})})
+    act_as(session, by)
+    scheme = CodingScheme(slug=values.slug, name=values.name, description=values.description)
+    session.add(scheme)
+    session.flush()
+    if copy_from is not None:
+        for dimension, codes in active_dimensions(session, copy_from):
+            copy = CodeDimension(
+                scheme_id=scheme.id or 0,
+                key=dimension.key,
+                label=dimension.label,
+                multiple=dimension.multiple,
+                position=dimension.position,
+            )
+            session.add(copy)
+            session.flush()
+            for code in codes:
+                session.add(
+                    Code(
+                        dimension_id=copy.id or 0,
+                        key=code.key,
+                        label=code.label,
+                        position=code.position,
+                    )
+                )
+        session.flush()
+    return scheme
+
+
+def update_scheme(
+    session: Session,
+    scheme: CodingScheme,
+    data: dict[str, object],
+    version: int,
+    *,
+    by: User | None,
+) -> CodingScheme:
+    """Rename a scheme or change its description, if nobody changed it since `version`."""
+    values = validate(SchemeUpdate, data)
+    check_version(scheme, version, dict(data))
+    act_as(session, by)
+    scheme.name = values.name
+    scheme.description = values.description
+    flush_or_stale(session, scheme, dict(data))
+    return scheme
+
+
+def get_dimension(session: Session, scheme: CodingScheme, dimension_id: int) -> CodeDimension:
+    """Return a dimension of `scheme` by id or raise `NotFound`."""
+    dimension = session.get(CodeDimension, dimension_id)
+    if dimension is None or dimension.scheme_id != scheme.id:
+        raise NotFound(N_("The coding scheme has no such dimension."))
+    return dimension
+
+
+def get_code(session: Session, scheme: CodingScheme, code_id: int) -> Code:
+    """Return a code of `scheme` by id or raise `NotFound`."""
+    code = session.get(Code, code_id)
+    if code is None:
+        raise NotFound(N_("The coding scheme has no such code."))
+    get_dimension(session, scheme, code.dimension_id)
+    return code
+
+
+def _next_position(positions: list[int]) -> int:
+    return max([p for p in positions if p >= 0], default=-1) + 1
+
+
+def add_dimension(
+    session: Session, scheme: CodingScheme, data: dict[str, object], *, by: User | None
+) -> CodeDimension:
+    """Add a dimension (key, label, multiple) at the end of the scheme."""
+    values = validate(PartCreate, data)
+    if _dimension(session, scheme, values.key) is not None:
+        raise ValidationFailed({"key": (N_("This scheme already has that key."), {})})
+    act_as(session, by)
+    dimension = CodeDimension(
+        scheme_id=scheme.id or 0,
+        key=values.key,
+        label=values.label,
+        multiple=values.multiple,
+        position=_next_position([d.position for d in dimensions_of(session, scheme)]),
+    )
+    session.add(dimension)
+    session.flush()
+    return dimension
+
+
+def add_code(
+    session: Session, dimension: CodeDimension, data: dict[str, object], *, by: User | None
+) -> Code:
+    """Add a code at the end of a dimension."""
+    values = validate(PartCreate, data)
+    existing = codes_of(session, dimension)
+    if any(c.key == values.key for c in existing):
+        raise ValidationFailed({"key": (N_("This dimension already has that key."), {})})
+    act_as(session, by)
+    code = Code(
+        dimension_id=dimension.id or 0,
+        key=values.key,
+        label=values.label,
+        position=_next_position([c.position for c in existing]),
+    )
+    session.add(code)
+    session.flush()
+    return code
+
+
+def rename(
+    session: Session, part: CodeDimension | Code, data: dict[str, object], *, by: User | None
+) -> None:
+    """Give a dimension or code a new label; its key and the coding made with it stay."""
+    values = validate(LabelInput, data)
+    act_as(session, by)
+    part.label = values.label
+    session.flush()
+
+
+def _siblings(session: Session, part: CodeDimension | Code) -> list[CodeDimension] | list[Code]:
+    if isinstance(part, Code):
+        return codes_of(session, session.get_one(CodeDimension, part.dimension_id))
+    return dimensions_of(session, session.get_one(CodingScheme, part.scheme_id))
+
+
+def move(session: Session, part: CodeDimension | Code, step: int, *, by: User | None) -> None:
+    """Move a dimension or code in use `step` places (-1 up, +1 down) among those in use."""
+    if is_retired(part):
+        return
+    order = sorted(
+        (p for p in _siblings(session, part) if not is_retired(p)), key=lambda p: p.position
+    )
+    index = next(i for i, p in enumerate(order) if p.id == part.id)
+    target = max(0, min(len(order) - 1, index + step))
+    if target == index:
+        return
+    act_as(session, by)
+    order.insert(target, order.pop(index))
+    for position, sibling in enumerate(order):
+        if sibling.position != position:
+            sibling.position = position
+    session.flush()
+
+
+def retire(session: Session, part: CodeDimension | Code, *, by: User | None) -> None:
+    """Stop offering a dimension or code; it and the coding made with it are kept."""
+    if is_retired(part):
+        return
+    act_as(session, by)
+    part.position = RETIRED
+    session.flush()
+
+
+def restore(session: Session, part: CodeDimension | Code, *, by: User | None) -> None:
+    """Offer a retired dimension or code again, at the end."""
+    if not is_retired(part):
+        return
+    act_as(session, by)
+    part.position = _next_position([p.position for p in _siblings(session, part)])
+    session.flush()
+
+
+def code_use_counts(session: Session, scheme: CodingScheme) -> dict[int, int]:
+    """Return how many outcomes carry each code of the scheme, by code id."""
+    query = (
+        select(OutcomeCode.code_id, func.count())
+        .join(Code, col(Code.id) == OutcomeCode.code_id)
+        .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
+        .where(CodeDimension.scheme_id == scheme.id)
+        .group_by(col(OutcomeCode.code_id))
+    )
+    return {code_id: n for code_id, n in session.execute(query)}
+
+
+def assign_scheme(
+    session: Session, harvest: Harvest, scheme: CodingScheme, *, by: User | None
+) -> None:
+    """Make `harvest` code with `scheme`; codes given with another scheme stay in history."""
+    if harvest.coding_scheme_id == scheme.id:
+        return
+    act_as(session, by)
+    harvest.coding_scheme_id = scheme.id
+    session.flush()
+
+
+def harvests_using(session: Session, scheme: CodingScheme) -> list[Harvest]:
+    """Return the harvests that code with `scheme`, by title."""
+    query = (
+        select(Harvest).where(Harvest.coding_scheme_id == scheme.id).order_by(col(Harvest.title))
+    )
+    return list(session.scalars(query))
+
+
+# --- coding many outcomes at once -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodingRow:
+    """One outcome's row of the coding table as submitted.
+
+    `version` and `seen` are the outcome's version and coding (`coding_fingerprint`)
+    when the coder loaded the page; `choices` maps dimension keys to code keys."""
+
+    outcome_id: int
+    version: int
+    seen: str
+    choices: dict[str, list[str]]
+    question_id: int | None = None
+
+
+@dataclass
+class CodingResult:
+    """Which rows were saved, which were unchanged and which were stale (someone else was first)."""
+
+    saved: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+
+
+def current_question(session: Session, outcome_id: int) -> int | None:
+    """Return the id of the harvest question an outcome answers, if any."""
+    query = select(OutcomeQuestion.question_id).where(OutcomeQuestion.outcome_id == outcome_id)
+    return session.scalars(query).first()
+
+
+def coding_fingerprint(codes: dict[str, list[str]], question_id: int | None) -> str:
+    """Return a short digest of an outcome's coding, to notice a change made meanwhile."""
+    canonical = json.dumps(
+        {"codes": {k: sorted(v) for k, v in sorted(codes.items()) if v}, "q": question_id},
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def harvest_coding(
+    session: Session, harvest: Harvest, outcomes: list[Outcome]
+) -> dict[int, tuple[dict[str, list[str]], int | None]]:
+    """Return each outcome's codes and question id, for the coding table."""
+    return {
+        o.id or 0: (codes_for_outcome(session, o.id or 0), current_question(session, o.id or 0))
+        for o in outcomes
+    }
+
+
+def code_outcomes(
+    session: Session, harvest: Harvest, rows: list[CodingRow], *, by: User | None
+) -> CodingResult:
+    """Save the coding of many outcomes of `harvest`; a row changed meanwhile is left as stale.
+
+    Only the dimensions in `choices` are touched; the question is set when the
+    harvest has it. Invalid codes raise `ValidationFailed` keyed by outcome id.
+    """
+    scheme = scheme_of(session, harvest)
+    questions = {
+        q.id
+        for q in session.scalars(
+            select(HarvestQuestion).where(HarvestQuestion.harvest_id == harvest.id)
+        )
+    }
+    result = CodingResult()
+    for row in rows:
+        outcome = session.get(Outcome, row.outcome_id)
+        if outcome is None or outcome.harvest_id != harvest.id:
+            raise NotFound(N_("Outcome %(id)s is not part of this harvest."), id=row.outcome_id)
+        codes = codes_for_outcome(session, row.outcome_id)
+        question = current_question(session, row.outcome_id)
+        if outcome.version != row.version or coding_fingerprint(codes, question) != row.seen:
+            result.stale.append(row.outcome_id)
+            continue
+        wanted_question = row.question_id if row.question_id in questions else None
+        changed = {k: v for k, v in row.choices.items() if sorted(codes.get(k, [])) != sorted(v)}
+        if not changed and wanted_question == question:
+            result.unchanged.append(row.outcome_id)
+            continue
+        try:
+            if changed:
+                set_codes(session, row.outcome_id, scheme, changed, by=by)
+        except ValidationFailed as error:
+            raise ValidationFailed(
+                {f"{row.outcome_id}.{k}": v for k, v in error.errors.items()}
+            ) from None
+        if wanted_question != question:
+            act_as(session, by)
+            set_question(session, outcome, wanted_question)
+        result.saved.append(row.outcome_id)
+    return result

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from harvest import accounts, actors, coding, harvests, outcomes, ties
+from harvest import accounts, actors, coding, harvests, needs, outcomes, substantiation, ties
 from harvest.errors import N_, BrobygError, ValidationFailed
 from harvest.models import Actor, ImplementationGroup, Municipality, Outcome, Tie
 from harvest.schemas import (
@@ -116,6 +116,10 @@ def load_demo(session: Session, folder: Path | None = None) -> LoadReport:
     for path in _files(root / "outcomes"):
         _load_outcomes(session, path, report)
     _load_users(session, root / "users.yaml", report)
+    report.created += Counter(
+        substantiation=substantiation.load_demo_substantiations(session, root)
+    )
+    report.created += Counter(needs=needs.load_demo_needs(session, root))
     return report
 
 
@@ -123,7 +127,7 @@ def _load_municipalities(session: Session, path: Path, report: LoadReport) -> No
     for row in _read(path):
         values = _in(path, row, lambda row=row: validate(MunicipalityCreate, row))
         found = session.scalars(
-            select(Municipality).where(Municipality.slug == values.slug)
+            select(Municipality).where(col(Municipality.slug) == values.slug)
         ).first()
         if found is None:
             actors.create_municipality(session, values.model_dump(), by=None)
@@ -144,7 +148,7 @@ def _load_actors(session: Session, path: Path, report: LoadReport) -> None:
     for row in _read(path):
         data = _actor_data(row)
         values = _in(path, row, lambda data=data: validate(ActorCreate, data))
-        found = session.scalars(select(Actor).where(Actor.slug == values.slug)).first()
+        found = session.scalars(select(Actor).where(col(Actor.slug) == values.slug)).first()
         if found is None:
             _in(path, row, lambda values=values: actors.create_actor(session, values, by=None))
             report.note("actor", created=True)
@@ -185,7 +189,7 @@ def _load_groups(session: Session, path: Path, report: LoadReport) -> None:
             "description": values.description,
         }
         found = session.scalars(
-            select(ImplementationGroup).where(ImplementationGroup.slug == values.slug)
+            select(ImplementationGroup).where(col(ImplementationGroup.slug) == values.slug)
         ).first()
         if found is None:
             session.add(ImplementationGroup(slug=values.slug, **wanted))
@@ -296,7 +300,7 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
             outcomes.set_question(session, outcome, questions[int(number) - 1].id)
         for ref in row.get("ties") or []:
             tie = ties.find_tie(
-                session, slugs.get(ref["source"], 0), slugs.get(ref["target"], 0), ref["kind"]
+                session, slugs.get(ref["source"]) or 0, slugs.get(ref["target"]) or 0, ref["kind"]
             )
             if tie is None:
                 raise DemoFileError(file=path.name, problem=f"{row['key']}: no tie {ref}")
@@ -324,6 +328,6 @@ def _load_users(session: Session, path: Path, report: LoadReport) -> None:
 def counts(session: Session) -> dict[str, int]:
     """Return row counts of the main tables (used to show and test idempotence)."""
     return {
-        model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0  # type: ignore[arg-type]
+        str(model.__tablename__): session.scalar(select(func.count()).select_from(model)) or 0
         for model in (Municipality, Actor, Tie, Outcome, ImplementationGroup)
     }

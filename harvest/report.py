@@ -1,21 +1,27 @@
 """The harvest report as data, and its JSON and Markdown renderings.
 
 One gathering (`build_report`) feeds every export: the spreadsheet rows, JSON,
-Markdown, and the printable HTML the app layer renders from the same data.
+Markdown, XLSX with summary sheets, and the printable HTML the app layer renders
+from the same data. The counts and charts come from `harvest.analysis` (every
+outcome not withdrawn); substantiators appear by role only.
 Labels are msgids; the caller passes `translate` to put them in the reader's
 language. Must not import `app` or Flask, and renders no HTML.
 """
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import openpyxl
+from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from harvest.coding import DEFAULT_DIMENSIONS
+from harvest.analysis import HarvestAnalysis, analyse_harvest
+from harvest.coding import DEFAULT_DIMENSIONS, active_dimensions, scheme_of
 from harvest.errors import N_
 from harvest.harvests import questions_of
 from harvest.models import (
@@ -79,6 +85,11 @@ ALL_STATUSES_NOTE = N_(
     "The report includes outcomes in every status, also leads, drafts and withdrawn ones; "
     "check the status before quoting an outcome."
 )
+COUNTS_NOTE = N_(
+    "The counts and charts include every outcome that is not withdrawn. Shares are whole "
+    "percentages of those outcomes, rounded half up. Substantiators are shown by their role "
+    "only; their names are never published in the report."
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,35 @@ class HarvestReport:
     questions: list[str]
     outcomes: list[ReportOutcome]
     sections: list[ReportSection] = field(default_factory=list)
+    analysis: HarvestAnalysis | None = None
+    dimensions: list[tuple[str, str]] = field(default_factory=list)
+    code_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def group_by(self) -> tuple[str, str] | None:
+        """Return (key, label) of the dimension outcomes are grouped by within a question."""
+        return self.dimensions[0] if self.dimensions else None
+
+    def code_label(self, dimension: str, code: str) -> str:
+        """Return a code's label (msgid or typed text) in the harvest's scheme."""
+        return self.code_labels.get(dimension, {}).get(code) or CODE_LABELS.get(code, code)
+
+    def grouped(self, section: ReportSection) -> list[tuple[str, str, list[ReportOutcome]]]:
+        """Return a section's outcomes by their code in `group_by`: (key, label, outcomes).
+
+        An outcome with several codes there is listed under each; uncoded ones come last."""
+        if self.group_by is None:
+            return [("", "", section.outcomes)]
+        key = self.group_by[0]
+        groups: list[tuple[str, str, list[ReportOutcome]]] = []
+        for code, label in self.code_labels.get(key, {}).items():
+            found = [o for o in section.outcomes if code in o.code(key)]
+            if found:
+                groups.append((code, label, found))
+        rest = [o for o in section.outcomes if not o.code(key)]
+        if rest:
+            groups.append(("", N_("Not coded"), rest))
+        return groups
 
     def status_counts(self) -> dict[str, int]:
         """Return the number of outcomes in each status, in workflow order."""
@@ -216,6 +256,9 @@ def build_report(session: Session, harvest: Harvest) -> HarvestReport:
     )
     questions = [q.text for q in questions_of(session, harvest)]
     found = harvest_outcomes(session, harvest)
+    scheme_parts = active_dimensions(session, scheme_of(session, harvest), with_retired_codes=True)
+    dimensions = [(d.key, d.label) for d, _codes in scheme_parts]
+    code_labels = {d.key: {c.key: c.label for c in codes} for d, codes in scheme_parts}
     sections = [
         ReportSection(n, text, [o for o in found if o.question == n])
         for n, text in enumerate(questions, start=1)
@@ -237,6 +280,9 @@ def build_report(session: Session, harvest: Harvest) -> HarvestReport:
         questions=questions,
         outcomes=found,
         sections=sections,
+        analysis=analyse_harvest(session, harvest),
+        dimensions=dimensions,
+        code_labels=code_labels,
     )
 
 
@@ -334,6 +380,7 @@ def report_markdown(report: HarvestReport, translate: Translate = _same) -> str:
     out += [f"## {t(N_('Useable questions'))}", ""]
     out += [f"{n}. {_md_escape(q)}" for n, q in enumerate(report.questions, start=1)] or ["–"]
     out += ["", f"## {t(N_('Method'))}", "", t(METHOD_NOTE), "", t(ALL_STATUSES_NOTE), ""]
+    out += [t(COUNTS_NOTE), ""]
     out += [f"## {t(N_('Outcomes'))}", ""]
     for section in report.sections:
         if section.number is None:
@@ -344,19 +391,80 @@ def report_markdown(report: HarvestReport, translate: Translate = _same) -> str:
         out += [f"### {heading}", ""]
         if not section.outcomes:
             out += [t(N_("No outcomes answer this question yet.")), ""]
-        for outcome in section.outcomes:
-            out += _md_outcome(outcome, t)
-    out += [
-        f"## {t(N_('Substantiation and analysis'))}",
-        "",
-        t(N_("Substantiation results and charts will be added here.")),
-        "",
-    ]
+        for _code, label, grouped in report.grouped(section):
+            if label and report.group_by:
+                out += [f"#### {t(report.group_by[1])}: {_md_escape(t(label))}", ""]
+            for outcome in grouped:
+                out += _md_outcome(outcome, t, report)
+    out += [f"## {t(N_('Substantiation and analysis'))}", ""]
+    if report.analysis is not None:
+        out += _md_analysis(report.analysis, t)
     return "\n".join(out)
 
 
-def _md_outcome(outcome: ReportOutcome, t: Translate) -> list[str]:
-    out = [f"#### {outcome.id}. {_md_escape(outcome.title)}", ""]
+def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(_md_escape(cell) for cell in row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def _md_analysis(result: HarvestAnalysis, t: Translate) -> list[str]:
+    """Return the substantiation results, count tables, timeline and chains as Markdown."""
+    s = result.substantiation
+    out = [f"### {t(N_('Substantiation'))}", ""]
+    out += [
+        f"- **{t(N_('Requests sent'))}:** {s.requested}",
+        f"- **{t(N_('Answered'))}:** {s.answered}",
+        f"- **{t(N_('Waiting for an answer'))}:** {s.pending}",
+        f"- **{t(N_('Outcomes substantiated'))}:** {s.outcomes_substantiated}",
+        "",
+    ]
+    if s.answered:
+        headers = [t(N_("Verdict")), *(t(p.label) for p in s.parts)]
+        rows = [
+            [t(s.parts[0].counts[i].label)]
+            + [f"{p.counts[i].count} ({p.counts[i].share} %)" for p in s.parts]
+            for i in range(len(s.parts[0].counts))
+        ]
+        out += _md_table(headers, rows)
+    if s.roles:
+        out += [f"#### {t(N_('Substantiators by role'))}", ""]
+        out += _md_table(
+            [t(N_("Role")), t(N_("Asked")), t(N_("Answered"))],
+            [[t(r.role), str(r.requested), str(r.answered)] for r in s.roles],
+        )
+    if s.disagreements:
+        out += [f"#### {t(N_('Outcomes a substantiator disagreed with'))}", ""]
+        out += [f"- {o.id}. {_md_escape(o.title)}" for o in s.disagreements] + [""]
+    out += [f"### {t(N_('Counts'))}", ""]
+    for breakdown in [*result.codes, result.actor_kinds, result.sectors, result.municipalities]:
+        out += [f"#### {t(breakdown.label)}", ""]
+        first = N_("Code") if breakdown in result.codes else N_("Group")
+        out += _md_table(
+            [t(first), t(N_("Outcomes")), t(N_("Share"))],
+            [[t(r.label), str(r.count), f"{r.share} %"] for r in breakdown.rows],
+        )
+    out += [f"### {t(N_('Outcomes by month'))}", ""]
+    if result.timeline.months:
+        out += _md_table(
+            [t(N_("Month")), t(N_("Outcomes"))],
+            [[m.key, str(m.count)] for m in result.timeline.months],
+        )
+    if result.timeline.undated:
+        out += [f"{t(N_('Without a date'))}: {result.timeline.undated}", ""]
+    out += [f"### {t(N_('Outcome chains'))}", ""]
+    if result.chains:
+        out += [
+            f"{n}. " + " → ".join(f"{o.id}. {_md_escape(o.title)}" for o in chain)
+            for n, chain in enumerate(result.chains, start=1)
+        ] + [""]
+    else:
+        out += [t(N_("No outcome is recorded as leading to another yet.")), ""]
+    return out
+
+
+def _md_outcome(outcome: ReportOutcome, t: Translate, report: HarvestReport) -> list[str]:
+    out = [f"##### {outcome.id}. {_md_escape(outcome.title)}", ""]
     facts = [
         (N_("Status"), t(STATUS_LABELS.get(outcome.status, outcome.status))),
         (N_("Social actor that changed"), outcome.changed_actor),
@@ -364,9 +472,10 @@ def _md_outcome(outcome: ReportOutcome, t: Translate) -> list[str]:
         (N_("Where"), outcome.where),
         (N_("Contributors"), ", ".join(outcome.contributors)),
     ]
-    for dimension in CODE_COLUMNS:
-        labels = [t(CODE_LABELS.get(k, k)) for k in outcome.code(dimension)]
-        facts.append((DIMENSION_LABELS.get(dimension, dimension), ", ".join(labels)))
+    dimensions = report.dimensions or [(d, DIMENSION_LABELS.get(d, d)) for d in CODE_COLUMNS]
+    for dimension, dimension_label in dimensions:
+        labels = [t(report.code_label(dimension, k)) for k in outcome.code(dimension)]
+        facts.append((dimension_label, ", ".join(labels)))
     out += [f"- **{t(label)}:** {_md_escape(value)}" for label, value in facts if value]
     out.append("")
     for label, text in (
@@ -378,3 +487,59 @@ def _md_outcome(outcome: ReportOutcome, t: Translate) -> list[str]:
         if text.strip():
             out += [f"**{t(label)}**", "", _md_block(text), ""]
     return out
+
+
+# --- XLSX summary sheets ---------------------------------------------------------
+
+
+def add_summary_sheets(
+    workbook: bytes, report: HarvestReport, translate: Translate = _same
+) -> bytes:
+    """Return the outcome workbook with a "summary" sheet of counts and substantiation after it.
+
+    The outcome sheet stays first, so `brobyg import outcomes` still reads the file."""
+    t = translate
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    sheet = book.create_sheet("summary")
+    bold = Font(bold=True)
+
+    def heading(text: str) -> None:
+        sheet.append([])
+        sheet.append([text])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+
+    sheet.append([report.title])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.append([t(COUNTS_NOTE)])
+    result = report.analysis
+    if result is not None:
+        sheet.append([t(N_("Number of outcomes")), result.total])
+        for breakdown in [*result.codes, result.actor_kinds, result.sectors, result.municipalities]:
+            heading(t(breakdown.label))
+            sheet.append([t(N_("Code")), t(N_("Outcomes")), t(N_("Share")) + " %"])
+            for row in breakdown.rows:
+                sheet.append([t(row.label), row.count, row.share])
+        heading(t(N_("Outcomes by month")))
+        sheet.append([t(N_("Month")), t(N_("Outcomes"))])
+        for month in result.timeline.months:
+            sheet.append([month.key, month.count])
+        s = result.substantiation
+        heading(t(N_("Substantiation")))
+        sheet.append([t(N_("Requests sent")), s.requested])
+        sheet.append([t(N_("Answered")), s.answered])
+        sheet.append([t(N_("Verdict")), *(t(p.label) for p in s.parts)])
+        for index, count in enumerate(s.parts[0].counts):
+            sheet.append([t(count.label), *(p.counts[index].count for p in s.parts)])
+        heading(t(N_("Substantiators by role")))
+        sheet.append([t(N_("Role")), t(N_("Asked")), t(N_("Answered"))])
+        for role in s.roles:
+            sheet.append([t(role.role), role.requested, role.answered])
+    for row_cells in sheet.iter_rows():
+        for cell in row_cells:
+            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    sheet.column_dimensions["A"].width = 48
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

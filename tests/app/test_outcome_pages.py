@@ -253,3 +253,18 @@ def test_the_outcome_page_gives_gentle_advice(client, setup):
     assert "Råd om beskrivelsen" in page
     assert "før høstperioden" in page or "before the harvest period" in page
     assert "ikke endnu" in page
+
+
+def test_chains_show_only_outcomes_the_viewer_may_see(client, setup, session, create_outcome):
+    from harvest import outcomes
+
+    public = create_outcome(
+        setup["harvest"], actor=setup["cafe"], title="Offentlig", status="final"
+    )
+    draft = create_outcome(setup["harvest"], actor=setup["cafe"], title="Hemmelig kladde")
+    outcomes.link_outcomes(session, public, draft, by=None)
+    session.commit()
+    page = client.get(f"/outcomes/{public.id}").get_data(as_text=True)
+    assert "Hemmelig kladde" not in page
+    login(client, "medlem@example.dk")
+    assert "Hemmelig kladde" in client.get(f"/outcomes/{public.id}").get_data(as_text=True)

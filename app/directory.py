@@ -1,0 +1,377 @@
+"""The association directory: search and filters, the actor page, editing actors and
+ties, and merging two actors that are the same."""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from werkzeug.datastructures import MultiDict
+
+from app.auth import signed_in_user
+from app.database import db
+from app.directory_forms import (
+    ACTOR_FIELDS,
+    TIE_FIELDS,
+    ActorForm,
+    MergeForm,
+    TieEditForm,
+)
+from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
+from app.i18n import field_errors
+from harvest import (
+    access,
+    accounts,
+    actor_pages,
+    actors,
+    directory,
+    merging,
+    pages,
+    revisions,
+    ties,
+)
+from harvest.demo import content_dir
+from harvest.errors import StaleVersion, ValidationFailed
+from harvest.models import Actor, Tie, User
+
+bp = Blueprint("directory", __name__, url_prefix="/aktoerer")
+WHEN_LABELS = {
+    "weekdays": _l("On weekdays"),
+    "evenings": _l("In the evening"),
+    "weekends": _l("At weekends"),
+}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _editor() -> User:
+    user = signed_in_user()
+    if not access.can_edit_actors(user):
+        abort(403)
+    assert user is not None
+    return user
+
+
+def _filters(args: MultiDict[str, str]) -> directory.DirectoryFilters:
+    def one(name: str, allowed: tuple[str, ...] | None = None) -> str | None:
+        value = (args.get(name) or "").strip()[:100]
+        if not value or (allowed is not None and value not in allowed):
+            return None
+        return value
+
+    return directory.DirectoryFilters(
+        q=(args.get("q") or "")[:200],
+        municipality=one("municipality"),
+        kind=one("kind", directory.KINDS),
+        sector=one("sector", directory.SECTORS),
+        activity=one("activity"),
+        target_group=one("target_group"),
+        accessibility=[a.strip()[:100] for a in args.getlist("access") if a.strip()][:10],
+        when=one("when", tuple(WHEN_LABELS)),
+        tied_to_service=args.get("tied") == "1",
+    )
+
+
+FILTER_KEYS = ("q", "municipality", "kind", "sector", "activity", "target_group", "access", "when")
+
+
+def _page_url(number: int) -> str:
+    """Return the directory's URL for page `number`, keeping every filter."""
+    kept = {key: request.args.getlist(key) for key in (*FILTER_KEYS, "tied") if key in request.args}
+    return url_for("directory.index", **kept, page=number)
+
+
+@bp.route("/")
+def index() -> Any:
+    """Find actors by search and filters; everyone may look."""
+    filters = _filters(request.args)
+    page = directory.find_actors(db(), filters, page=_int(request.args.get("page")) or 1)
+    municipalities = directory.municipality_names(db())
+    current = next(
+        (name for slug, name in municipalities.values() if slug == filters.municipality), None
+    )
+    return render_template(
+        "directory/index.html",
+        page=page,
+        filters=filters,
+        facets=directory.facets(db(), filters.municipality),
+        municipalities=municipalities,
+        municipality_name=current,
+        kind_labels=KIND_LABELS,
+        sector_labels=SECTOR_LABELS,
+        when_labels=WHEN_LABELS,
+        page_url=_page_url,
+        can_edit=access.can_edit_actors(signed_in_user()),
+    )
+
+
+@bp.route("/<int:actor_id>")
+def actor(actor_id: int) -> Any:
+    """Show an actor: profile, activities, public contact, ties by form and outcomes."""
+    user = signed_in_user()
+    member_of = accounts.group_ids_of(db(), user) if user else set()
+    found = actors.get_actor(db(), actor_id)
+    view = actor_pages.actor_page(db(), found, viewer=user, member_of=member_of)
+    can_edit = access.can_edit_actors(user)
+    return render_template(
+        "directory/actor.html",
+        view=view,
+        a=found,
+        kind_labels=KIND_LABELS,
+        sector_labels=SECTOR_LABELS,
+        tier_labels=TIER_LABELS,
+        tie_kind_labels=TIE_KIND_LABELS,
+        can_edit=can_edit,
+        revisions=revisions.revisions(db(), "actor", actor_id) if can_edit else [],
+    )
+
+
+# --- editing actors ------------------------------------------------------------
+
+
+def _prepare_actor(form: ActorForm) -> None:
+    choices = [(slug, name) for slug, name in sorted(directory.municipality_names(db()).values())]
+    form.municipality.choices = options([("", _("— none —")), *choices])
+
+
+def _actor_data(form: ActorForm) -> dict[str, Any]:
+    return {name: getattr(form, name).data or "" for name in ACTOR_FIELDS}
+
+
+def _show_errors(form: Any, error: ValidationFailed) -> None:
+    for name, message in field_errors(error).items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), message]
+        else:
+            form.form_errors.append(message)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> Any:
+    """Show the form for a new actor and add it."""
+    user = _editor()
+    form = ActorForm()
+    _prepare_actor(form)
+    if form.validate_on_submit():
+        try:
+            created = actors.create_actor(db(), _actor_data(form), by=user)
+            db().commit()
+            flash(_("The actor is saved."), "success")
+            return redirect(url_for("directory.actor", actor_id=created.id))
+        except ValidationFailed as error:
+            db().rollback()
+            _show_errors(form, error)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("directory/actor_form.html", form=form, a=None), status
+
+
+def _actor_form_from(found: Actor) -> ActorForm:
+    municipalities = directory.municipality_names(db())
+    data: dict[str, Any] = {name: getattr(found, name) for name in ACTOR_FIELDS[:4]}
+    data.update({name: getattr(found, name) for name in ACTOR_FIELDS[8:]})
+    return ActorForm(
+        formdata=None,
+        data={
+            **data,
+            "tier": str(found.tier),
+            "municipality": municipalities[found.municipality_id][0]
+            if found.municipality_id
+            else "",
+            "tags": "; ".join(found.tags),
+            "target_groups": "; ".join(found.target_groups),
+            "accessibility": "; ".join(found.accessibility),
+            "version": str(found.version),
+        },
+    )
+
+
+@bp.route("/<int:actor_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(actor_id: int) -> Any:
+    """Show the edit form; a save based on an old version shows both versions."""
+    user = _editor()
+    found = actors.get_actor(db(), actor_id)
+    if request.method == "GET":
+        form = _actor_form_from(found)
+        _prepare_actor(form)
+        return render_template("directory/actor_form.html", form=form, a=found)
+    form = ActorForm()
+    _prepare_actor(form)
+    if form.validate_on_submit():
+        data = {**_actor_data(form), "version": _int(form.version.data) or 0}
+        try:
+            actors.update_actor(db(), found, data, by=user)
+            db().commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("directory.actor", actor_id=actor_id))
+        except StaleVersion:
+            db().rollback()
+            current = actors.get_actor(db(), actor_id)
+            saved = _actor_form_from(current)
+            form.version.data = str(current.version)
+            _prepare_actor(form)
+            return render_template(
+                "directory/conflict.html",
+                form=form,
+                a=current,
+                mine={name: getattr(form, name).data for name in ACTOR_FIELDS},
+                saved={name: getattr(saved, name).data for name in ACTOR_FIELDS},
+                fields=ACTOR_FIELDS,
+                action=url_for("directory.edit", actor_id=actor_id),
+                what=_("this actor"),
+            ), 409
+        except ValidationFailed as error:
+            db().rollback()
+            _show_errors(form, error)
+    return render_template("directory/actor_form.html", form=form, a=found), 422
+
+
+@bp.route("/<int:actor_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(actor_id: int) -> Any:
+    """Merge this actor into another that is the same, keeping every tie and outcome."""
+    user = _editor()
+    duplicate = actors.get_actor(db(), actor_id)
+    form = MergeForm()
+    form.keep_id.choices = options(
+        [("", _("— choose the actor to keep —"))]
+        + [(i, n) for i, n in actors.actor_choices(db()) if i != actor_id]
+    )
+    if form.validate_on_submit():
+        keep_id = _int(form.keep_id.data)
+        if keep_id is None:
+            form.keep_id.errors = [_("Choose the actor to keep.")]
+        elif not form.confirm.data:
+            form.confirm.errors = [_("Confirm that the two are the same actor.")]
+        else:
+            try:
+                report = merging.merge_actors(
+                    db(), duplicate, actors.get_actor(db(), keep_id), by=user
+                )
+                db().commit()
+                flash(
+                    _(
+                        "The actors are merged: %(ties)s ties and %(outcomes)s outcomes moved.",
+                        ties=report.ties_moved + report.ties_combined,
+                        outcomes=report.outcomes_moved + report.contributions_moved,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("directory.actor", actor_id=report.kept_id))
+            except ValidationFailed as error:
+                db().rollback()
+                _show_errors(form, error)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("directory/merge.html", form=form, a=duplicate), status
+
+
+# --- ties ------------------------------------------------------------------------
+
+
+def _prepare_tie(form: TieEditForm) -> None:
+    choices = options([("", _("— choose an actor —")), *actors.actor_choices(db())])
+    form.source_id.choices = choices
+    form.target_id.choices = choices
+
+
+def _tie_data(form: TieEditForm) -> dict[str, Any]:
+    return {name: getattr(form, name).data or "" for name in TIE_FIELDS}
+
+
+@bp.route("/relationer/new", methods=["GET", "POST"])
+@login_required
+def new_tie() -> Any:
+    """Show the form for a new tie (from `?source=ID`) and add it."""
+    user = _editor()
+    form = TieEditForm()
+    _prepare_tie(form)
+    if request.method == "GET":
+        form.source_id.data = request.args.get("source", "")
+    if form.validate_on_submit():
+        data = {
+            **_tie_data(form),
+            "source_id": _int(form.source_id.data),
+            "target_id": _int(form.target_id.data),
+        }
+        try:
+            tie = ties.create_tie(db(), data, by=user)
+            db().commit()
+            flash(_("The tie is saved."), "success")
+            return redirect(url_for("directory.actor", actor_id=tie.source_id))
+        except ValidationFailed as error:
+            db().rollback()
+            _show_errors(form, error)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("directory/tie_form.html", form=form, tie=None, ends=None), status
+
+
+def _tie_form_from(tie: Tie) -> TieEditForm:
+    return TieEditForm(
+        formdata=None,
+        data={
+            "kind": tie.kind,
+            "start": tie.start.isoformat() if tie.start else "",
+            "end": tie.end.isoformat() if tie.end else "",
+            "strength": str(tie.strength),
+            "form_override": tie.form_override or "",
+            "override_reason": tie.override_reason,
+            "note": tie.note,
+            "version": str(tie.version),
+        },
+    )
+
+
+@bp.route("/relationer/<int:tie_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_tie(tie_id: int) -> Any:
+    """Edit a tie: kind, dates, strength, note and a reasoned override of its form."""
+    user = _editor()
+    tie = ties.get_tie(db(), tie_id)
+    ends = (actors.get_actor(db(), tie.source_id), actors.get_actor(db(), tie.target_id))
+    if request.method == "GET":
+        form = _tie_form_from(tie)
+        _prepare_tie(form)
+        return render_template("directory/tie_form.html", form=form, tie=tie, ends=ends)
+    form = TieEditForm()
+    _prepare_tie(form)
+    if form.validate_on_submit():
+        data = {**_tie_data(form), "version": _int(form.version.data) or 0}
+        try:
+            ties.update_tie(db(), tie, data, by=user)
+            db().commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("directory.actor", actor_id=ends[0].id))
+        except StaleVersion:
+            db().rollback()
+            current = ties.get_tie(db(), tie_id)
+            saved = _tie_form_from(current)
+            form.version.data = str(current.version)
+            return render_template(
+                "directory/conflict.html",
+                form=form,
+                a=None,
+                mine={name: getattr(form, name).data for name in TIE_FIELDS},
+                saved={name: getattr(saved, name).data for name in TIE_FIELDS},
+                fields=TIE_FIELDS,
+                action=url_for("directory.edit_tie", tie_id=tie_id),
+                what=_("this tie"),
+            ), 409
+        except ValidationFailed as error:
+            db().rollback()
+            _show_errors(form, error)
+    return render_template("directory/tie_form.html", form=form, tie=tie, ends=ends), 422
+
+
+@bp.app_context_processor
+def _knowledge_pages() -> dict[str, Any]:
+    def knowledge_pages() -> list[pages.Page]:
+        """Return the knowledge pages in the reader's language, in their order."""
+        return pages.load_pages(content_dir(), str(get_locale() or "da"))
+
+    return {"knowledge_pages": knowledge_pages}

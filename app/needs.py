@@ -1,0 +1,171 @@
+"""What citizens ask for: the information needs implementation groups record, for staff."""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app.auth import signed_in_user
+from app.database import db
+from app.directory_forms import FREQUENCY_LABELS, NEED_FIELDS, NeedForm
+from app.forms import options
+from app.i18n import field_errors
+from harvest import access, actors, directory, needs, pages
+from harvest.demo import content_dir
+from harvest.errors import StaleVersion, ValidationFailed
+from harvest.models import InformationNeed
+
+bp = Blueprint("needs", __name__, url_prefix="/behov")
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _page_titles() -> dict[str, tuple[str, str]]:
+    """Return (slug, title) of each knowledge page by key, in the reader's language."""
+    lang = str(get_locale() or "da")
+    return {p.key: (p.slug, p.title) for p in pages.load_pages(content_dir(), lang)}
+
+
+def _reader() -> None:
+    if not access.can_read_internal(signed_in_user()):
+        abort(403)
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """List the needs: unanswered first; filter by municipality and answered or not."""
+    _reader()
+    args = request.args
+    answered = {"yes": True, "no": False}.get(args.get("answered", ""))
+    filters = needs.NeedFilters(
+        municipality=(args.get("municipality") or None),
+        answered=answered,
+        q=(args.get("q") or "")[:200],
+    )
+    page = needs.list_needs(db(), filters, page=_int(args.get("page")) or 1)
+    kept = {k: args.get(k) for k in ("municipality", "answered", "q") if args.get(k)}
+    return render_template(
+        "needs/index.html",
+        page=page,
+        filters=filters,
+        answered=args.get("answered", ""),
+        municipalities=sorted(directory.municipality_names(db()).values(), key=lambda m: m[1]),
+        frequency_labels=FREQUENCY_LABELS,
+        page_titles=_page_titles(),
+        unanswered=needs.count_unanswered(db()),
+        can_record=access.can_record_needs(signed_in_user()),
+        page_url=lambda n: url_for("needs.index", **kept, page=n),
+    )
+
+
+def _prepare(form: NeedForm) -> None:
+    municipalities = sorted(directory.municipality_names(db()).values(), key=lambda m: m[1])
+    form.municipality.choices = options([("", _("— none —")), *municipalities])
+    form.group.choices = options([("", _("— none —")), *needs.group_choices(db())])
+    form.answer_actor_id.choices = options(
+        [("", _("— not answered by an actor —")), *actors.actor_choices(db())]
+    )
+    titles = sorted(_page_titles().items(), key=lambda item: item[1][1])
+    form.answer_page.choices = options(
+        [("", _("— not answered by a page —")), *((key, t[1]) for key, t in titles)]
+    )
+
+
+def _data(form: NeedForm) -> dict[str, Any]:
+    return {name: getattr(form, name).data or "" for name in NEED_FIELDS}
+
+
+def _show_errors(form: NeedForm, error: ValidationFailed) -> None:
+    for name, message in field_errors(error).items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), message]
+        else:
+            form.form_errors.append(message)
+
+
+def _writer() -> Any:
+    user = signed_in_user()
+    if not access.can_record_needs(user):
+        abort(403)
+    return user
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> Any:
+    """Record a need the group has heard."""
+    user = _writer()
+    form = NeedForm()
+    _prepare(form)
+    if request.method == "GET":
+        form.municipality.data = request.args.get("municipality", "")
+    if form.validate_on_submit():
+        try:
+            needs.record_need(db(), _data(form), by=user)
+            db().commit()
+            flash(_("The need is saved."), "success")
+            return redirect(url_for("needs.index"))
+        except ValidationFailed as error:
+            db().rollback()
+            _show_errors(form, error)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("needs/form.html", form=form, need=None), status
+
+
+def _form_from(need: InformationNeed) -> NeedForm:
+    municipality, group = needs.slugs_of(db(), need)
+    return NeedForm(
+        formdata=None,
+        obj=need,
+        municipality=municipality or "",
+        group=group or "",
+        answer_actor_id=str(need.answer_actor_id or ""),
+        version=str(need.version),
+    )
+
+
+@bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(need_id: int) -> Any:
+    """Edit a need or say what answers it; a stale save shows both versions."""
+    user = _writer()
+    need = needs.get_need(db(), need_id)
+    if request.method == "GET":
+        form = _form_from(need)
+        _prepare(form)
+        return render_template("needs/form.html", form=form, need=need)
+    form = NeedForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            needs.update_need(
+                db(), need, {**_data(form), "version": _int(form.version.data) or 0}, by=user
+            )
+            db().commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("needs.index"))
+        except StaleVersion:
+            db().rollback()
+            current = needs.get_need(db(), need_id)
+            saved = _form_from(current)
+            _prepare(saved)
+            form.version.data = str(current.version)
+            return render_template(
+                "directory/conflict.html",
+                form=form,
+                mine={name: getattr(form, name).data for name in NEED_FIELDS},
+                saved={name: getattr(saved, name).data for name in NEED_FIELDS},
+                fields=NEED_FIELDS,
+                action=url_for("needs.edit", need_id=need_id),
+                what=_("this need"),
+            ), 409
+        except ValidationFailed as error:
+            db().rollback()
+            _show_errors(form, error)
+    return render_template("needs/form.html", form=form, need=need), 422

@@ -1,0 +1,279 @@
+"""Substantiation pages: the evaluator's requests for a harvest, and the substantiator's
+personal page at /s/<token>, which needs no account. Views parse, call
+`harvest.substantiation` and render; they hold no SQL."""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+
+from app.auth import signed_in_user
+from app.database import db
+from app.forms import options
+from app.i18n import field_errors, translate
+from harvest import access, harvests, outcomes
+from harvest import substantiation as service
+from harvest.errors import ValidationFailed
+from harvest.models import Harvest, Substantiation, User
+
+bp = Blueprint("substantiation", __name__)
+
+VERDICT_LABELS = {
+    "fully_agree": _l("Fully agree"),
+    "partially_agree": _l("Partially agree"),
+    "disagree": _l("Disagree"),
+    "cannot_judge": _l("Cannot judge"),
+}
+STATE_LABELS = {
+    "pending": _l("Waiting for an answer"),
+    "answered": _l("Answered"),
+    "expired": _l("Link expired"),
+    "revoked": _l("Link withdrawn"),
+}
+RULE_LABELS = {
+    "": _l("The outcomes I tick below"),
+    "all": _l("Every outcome that is reviewed or later"),
+    "ready": _l("Every outcome that is ready"),
+    "significant": _l("Every outcome coded as highly significant"),
+    "random": _l("A random share of the outcomes"),
+}
+PART_QUESTIONS = {
+    "outcome": _l("Did the change happen as described?"),
+    "significance": _l("Is the significance described fairly?"),
+    "contribution": _l("Is the contribution described plausibly?"),
+}
+# Pages behind a personal link must not be cached, indexed or leak the link onward.
+PRIVATE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class RequestForm(FlaskForm):
+    rule = SelectField(_l("Which outcomes"), choices=options(RULE_LABELS.items()), default="")
+    share = StringField(_l("Share for a random sample (percent)"), default="20")
+    name = StringField(_l("Name of the person you ask"))
+    email = StringField(_l("Their e-mail (optional)"))
+    role = StringField(_l("Their role"))
+    expires_in_days = StringField(_l("The link works for (days)"), default="30")
+
+
+class AnswerForm(FlaskForm):
+    verdict_outcome = RadioField(choices=options(VERDICT_LABELS.items()), validate_choice=False)
+    verdict_significance = RadioField(
+        choices=options(VERDICT_LABELS.items()), validate_choice=False
+    )
+    verdict_contribution = RadioField(
+        choices=options(VERDICT_LABELS.items()), validate_choice=False
+    )
+    comment_outcome = TextAreaField(_l("Comment on the outcome (optional)"))
+    comment_significance = TextAreaField(_l("Comment on the significance (optional)"))
+    comment_contribution = TextAreaField(_l("Comment on the contribution (optional)"))
+    consent_named = BooleanField(_l("You may name me as a substantiator of this outcome"))
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "verdict_labels": VERDICT_LABELS,
+        "substantiation_state_labels": STATE_LABELS,
+        "substantiation_parts": service.PARTS,
+    }
+
+
+def _evaluator() -> User:
+    user = signed_in_user()
+    if not access.can_substantiate(user):
+        abort(403)
+    assert user is not None
+    return user
+
+
+def _link(token: str) -> str:
+    return url_for("substantiation.respond", token=token, _external=True)
+
+
+def _render_harvest(
+    harvest: Harvest,
+    form: RequestForm,
+    new_links: list[tuple[Substantiation, Any, str]] | None = None,
+    status: int = 200,
+) -> Any:
+    requests = service.requests_for_harvest(db(), harvest)
+    return render_template(
+        "substantiation/harvest.html",
+        harvest=harvest,
+        form=form,
+        action_form=FlaskForm(),
+        candidates=service.candidate_outcomes(db(), harvest),
+        chosen={str(i) for i in request.form.getlist("outcome_ids")},
+        requests=[(s, o, service.state_of(s)) for s, o in requests],
+        summaries=service.summaries_for_harvest(db(), harvest, with_names=True),
+        new_links=new_links or [],
+    ), status
+
+
+@bp.route("/harvests/<slug>/substantiation")
+@login_required
+def harvest(slug: str) -> Any:
+    """Show a harvest's substantiation requests and the form to ask for more."""
+    _evaluator()
+    return _render_harvest(harvests.harvest_by_slug(db(), slug), RequestForm())
+
+
+def _chosen_outcomes(harvest: Harvest, form: RequestForm) -> list[Any]:
+    rule = form.rule.data or ""
+    if rule:
+        share = None
+        if rule == service.SampleRule.RANDOM:
+            text = (form.share.data or "").strip().rstrip("%").replace(",", ".")
+            try:
+                share = float(text) / 100
+            except ValueError:
+                share = 0.0
+        return service.sample_outcomes(db(), harvest, rule, share=share)
+    wanted = {int(i) for i in request.form.getlist("outcome_ids") if i.isdigit()}
+    return [o for o in service.candidate_outcomes(db(), harvest) if o.id in wanted]
+
+
+def _form_errors(form: FlaskForm, error: ValidationFailed) -> None:
+    for name, message in field_errors(error).items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+@bp.route("/harvests/<slug>/substantiation", methods=["POST"])
+@login_required
+def create(slug: str) -> Any:
+    """Ask one person to substantiate the chosen outcomes; show each personal link once."""
+    user = _evaluator()
+    harvest = harvests.harvest_by_slug(db(), slug)
+    form = RequestForm()
+    if not form.validate_on_submit():
+        return _render_harvest(harvest, form, status=400)
+    person = {
+        "name": form.name.data,
+        "email": form.email.data,
+        "role": form.role.data,
+        "expires_in_days": (form.expires_in_days.data or "").strip() or service.DEFAULT_EXPIRY_DAYS,
+    }
+    try:
+        values = service.validate_request(person)
+        chosen = _chosen_outcomes(harvest, form)
+        if not chosen:
+            form.form_errors.append(_("Choose at least one outcome, or a rule that finds some."))
+            return _render_harvest(harvest, form, status=422)
+        links = []
+        for outcome in chosen:
+            record, token = service.request_substantiation(db(), outcome, values, by=user)
+            links.append((record, outcome, _link(token)))
+        db().commit()
+    except ValidationFailed as error:
+        db().rollback()
+        _form_errors(form, error)
+        return _render_harvest(harvest, form, status=422)
+    message = ngettext(
+        "The personal link is ready. Copy it and send it to the person.",
+        "%(num)d personal links are ready. Copy each one and send it to the person.",
+        len(links),
+    )
+    flash(message, "success")
+    return _render_harvest(harvest, RequestForm(formdata=None), new_links=links, status=201)
+
+
+def _request_of(substantiation_id: int) -> tuple[Substantiation, Harvest]:
+    record = service.get_substantiation(db(), substantiation_id)
+    outcome = outcomes.get_outcome(db(), record.outcome_id)
+    return record, harvests.get_harvest(db(), outcome.harvest_id)
+
+
+@bp.route("/substantiation/<int:substantiation_id>/reissue", methods=["POST"])
+@login_required
+def reissue(substantiation_id: int) -> Any:
+    """Give a request a new personal link; the old one stops working."""
+    user = _evaluator()
+    record, harvest = _request_of(substantiation_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    token = service.reissue(db(), record, by=user)
+    db().commit()
+    outcome = outcomes.get_outcome(db(), record.outcome_id)
+    flash(_("A new link is ready. The old link no longer works."), "success")
+    return _render_harvest(harvest, RequestForm(formdata=None), [(record, outcome, _link(token))])
+
+
+@bp.route("/substantiation/<int:substantiation_id>/revoke", methods=["POST"])
+@login_required
+def revoke(substantiation_id: int) -> Any:
+    """Withdraw a request's personal link."""
+    user = _evaluator()
+    record, harvest = _request_of(substantiation_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    service.revoke(db(), record, by=user)
+    db().commit()
+    flash(_("The link is withdrawn and can no longer be used."), "success")
+    return redirect(url_for("substantiation.harvest", slug=harvest.slug) + "#requests")
+
+
+# --- the substantiator's page ----------------------------------------------------------
+
+
+def _private(body: str, status: int) -> Any:
+    return body, status, PRIVATE_HEADERS
+
+
+def _refused(error: service.LinkRefused) -> Any:
+    page = render_template(
+        "substantiation/refused.html", message=translate(error.message, error.params)
+    )
+    return _private(page, error.status)
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+def respond(token: str) -> Any:
+    """Let a substantiator read the outcome and give their verdict, with no account."""
+    try:
+        record = service.find_by_token(db(), token)
+    except service.LinkRefused as error:
+        return _refused(error)
+    form = AnswerForm()
+    status = 200
+    if form.validate_on_submit():
+        data = {
+            **{f"verdict_{p}": getattr(form, f"verdict_{p}").data for p in service.PARTS},
+            **{f"comment_{p}": getattr(form, f"comment_{p}").data for p in service.PARTS},
+            "consent_named": bool(form.consent_named.data),
+        }
+        try:
+            service.answer(db(), token, data)
+            db().commit()
+            return _private(render_template("substantiation/thanks.html"), 200)
+        except service.LinkRefused as error:
+            db().rollback()
+            return _refused(error)
+        except ValidationFailed as error:
+            db().rollback()
+            _form_errors(form, error)
+            status = 422
+    elif request.method == "POST":
+        status = 400
+    outcome = outcomes.get_outcome(db(), record.outcome_id)
+    page = render_template(
+        "substantiation/respond.html",
+        form=form,
+        record=record,
+        view=outcomes.outcome_view(db(), outcome),
+        o=outcome,
+        questions=PART_QUESTIONS,
+    )
+    return _private(page, status)

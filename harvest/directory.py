@@ -1,0 +1,194 @@
+"""The association directory: finding actors that fit a citizen's wish.
+
+Full-text search (Danish-aware, see `harvest.fulltext`) plus filters on kind, sector,
+activity (tag), target group, municipality, accessibility notes, when an actor is
+open, and whether it has a tie to a municipal service; sorted by best match when
+searching, else by name; paged with `harvest.search.Page`. Also the facet values
+the filter dropdowns offer. Must not import `app` or Flask.
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select
+from sqlmodel import Session, col
+
+from harvest import fulltext
+from harvest.models import Actor, ActorKind, Municipality, Sector, Tie
+from harvest.search import MAX_PER_PAGE, Page
+
+
+class OpenWhen(StrEnum):
+    """When a citizen wants to go: matched against notes and the profile text."""
+
+    WEEKDAYS = "weekdays"
+    EVENINGS = "evenings"
+    WEEKENDS = "weekends"
+
+
+# The notes and words that tell when an actor is open (demo and real profiles are Danish).
+_WHEN_NOTES = {
+    OpenWhen.WEEKDAYS: ("åbent hverdage",),
+    OpenWhen.EVENINGS: ("aftenåbent",),
+    OpenWhen.WEEKENDS: ("åbent i weekenden",),
+}
+_WHEN_WORDS = {
+    OpenWhen.WEEKDAYS: ("hverdag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag"),
+    OpenWhen.EVENINGS: ("aften",),
+    OpenWhen.WEEKENDS: ("lørdag", "søndag", "weekend"),
+}
+
+
+@dataclass
+class DirectoryFilters:
+    """What the directory is narrowed to; every field is optional."""
+
+    q: str = ""
+    municipality: str | None = None
+    kind: str | None = None
+    sector: str | None = None
+    activity: str | None = None
+    target_group: str | None = None
+    accessibility: list[str] = field(default_factory=list)
+    when: str | None = None
+    tied_to_service: bool = False
+
+    def is_empty(self) -> bool:
+        """Tell whether no filter or search is set."""
+        return not (
+            self.q.strip()
+            or self.municipality
+            or self.kind
+            or self.sector
+            or self.activity
+            or self.target_group
+            or self.accessibility
+            or self.when
+            or self.tied_to_service
+        )
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The values the filters offer, each with how many actors carry it."""
+
+    municipalities: list[tuple[str, str]]
+    activities: list[tuple[str, int]]
+    target_groups: list[tuple[str, int]]
+    accessibility: list[tuple[str, int]]
+
+
+def _json_has(column: Any, value: str) -> ColumnElement[bool]:
+    """Return a condition: the JSON list in `column` holds the string `value` (any case)."""
+    text = func.lower(cast(column, String))
+    value = value.strip().lower()
+    forms = {json.dumps(value), json.dumps(value, ensure_ascii=False)}
+    return or_(*(text.contains(form, autoescape=True) for form in forms))
+
+
+def _open_when(when: OpenWhen) -> ColumnElement[bool]:
+    profile = func.lower(col(Actor.profile))
+    return or_(
+        *(_json_has(Actor.accessibility, note) for note in _WHEN_NOTES[when]),
+        *(profile.contains(word, autoescape=True) for word in _WHEN_WORDS[when]),
+    )
+
+
+def _tied_to_service() -> ColumnElement[bool]:
+    services = select(col(Actor.id)).where(col(Actor.kind) == ActorKind.MUNICIPAL_SERVICE.value)
+    as_source = select(col(Tie.source_id)).where(col(Tie.target_id).in_(services))
+    as_target = select(col(Tie.target_id)).where(col(Tie.source_id).in_(services))
+    return and_(
+        col(Actor.kind) != ActorKind.MUNICIPAL_SERVICE.value,
+        or_(col(Actor.id).in_(as_source), col(Actor.id).in_(as_target)),
+    )
+
+
+def _conditions(session: Session, filters: DirectoryFilters) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if filters.municipality:
+        where.append(
+            col(Actor.municipality_id).in_(
+                select(col(Municipality.id)).where(col(Municipality.slug) == filters.municipality)
+            )
+        )
+    if filters.kind:
+        where.append(col(Actor.kind) == filters.kind)
+    if filters.sector:
+        where.append(col(Actor.sector) == filters.sector)
+    if filters.activity:
+        where.append(_json_has(Actor.tags, filters.activity))
+    if filters.target_group:
+        where.append(_json_has(Actor.target_groups, filters.target_group))
+    for note in filters.accessibility:
+        where.append(_json_has(Actor.accessibility, note))
+    if filters.when and filters.when in OpenWhen.__members__.values():
+        where.append(_open_when(OpenWhen(filters.when)))
+    if filters.tied_to_service:
+        where.append(_tied_to_service())
+    return where
+
+
+def find_actors(
+    session: Session, filters: DirectoryFilters, *, page: int = 1, per_page: int = 20
+) -> Page[Actor]:
+    """Return one page of the actors that match `filters`: best match first, else by name."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    query = select(Actor).where(*_conditions(session, filters))
+    order: list[Any] = []
+    if filters.q.strip():
+        matched = fulltext.match(session, fulltext.ACTORS, filters.q)
+        if matched is None:  # only punctuation: nothing can match
+            query = query.where(false())
+        else:
+            condition, rank = matched
+            query = query.where(condition)
+            order.append(rank)
+    order += [func.lower(col(Actor.name)), col(Actor.id)]
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(list(items), total, page, per_page)
+
+
+def _counted(lists: list[list[str]]) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    for values in lists:
+        counts.update({str(v).strip().lower() for v in values or [] if str(v).strip()})
+    return sorted(counts.items(), key=lambda item: item[0])
+
+
+def facets(session: Session, municipality: str | None = None) -> Facets:
+    """Return the filter values in use (in `municipality`, if given), each with its count."""
+    query = select(col(Actor.tags), col(Actor.target_groups), col(Actor.accessibility))
+    if municipality:
+        query = query.join(Municipality, col(Municipality.id) == Actor.municipality_id).where(
+            col(Municipality.slug) == municipality
+        )
+    rows = session.execute(query).all()
+    municipalities = session.execute(
+        select(col(Municipality.slug), col(Municipality.name)).order_by(col(Municipality.name))
+    ).all()
+    return Facets(
+        municipalities=[(slug, name) for slug, name in municipalities],
+        activities=_counted([row[0] for row in rows]),
+        target_groups=_counted([row[1] for row in rows]),
+        accessibility=_counted([row[2] for row in rows]),
+    )
+
+
+def municipality_names(session: Session) -> dict[int, tuple[str, str]]:
+    """Return (slug, name) of every municipality by id."""
+    rows = session.execute(
+        select(col(Municipality.id), col(Municipality.slug), col(Municipality.name))
+    ).all()
+    return {mid: (slug, name) for mid, slug, name in rows}
+
+
+KINDS = tuple(kind.value for kind in ActorKind)
+SECTORS = tuple(sector.value for sector in Sector)

@@ -1,0 +1,319 @@
+"""What citizens ask for: information needs that implementation groups hear.
+
+Owns recording, editing (version-checked), listing with filters and marking a need
+answered by an actor or a knowledge page (its `key`), plus the demo needs in
+content/demo/needs.yaml. Must not import `app` or Flask.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, field_validator
+from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlmodel import Session, col
+
+from harvest import pages
+from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.history import act_as
+from harvest.models import (
+    Actor,
+    ImplementationGroup,
+    InformationNeed,
+    Municipality,
+    NeedFrequency,
+    User,
+    utcnow,
+)
+from harvest.records import check_version, flush_or_stale
+from harvest.schemas import Checked, validate
+from harvest.search import MAX_PER_PAGE, Page
+
+NEEDS_FILE = "needs.yaml"
+
+
+class NeedBase(Checked):
+    question: str = Field(min_length=3, max_length=2000)
+    municipality: str | None = Field(default=None, max_length=64)
+    group: str | None = Field(default=None, max_length=64)
+    frequency: NeedFrequency = NeedFrequency.SOMETIMES
+    answer_actor_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    answer_page: str = Field(default="", max_length=80)
+    answer_note: str = Field(default="", max_length=5000)
+
+    @field_validator("municipality", "group", "answer_actor_id", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class NeedCreate(NeedBase):
+    pass
+
+
+class NeedUpdate(NeedBase):
+    version: int
+
+
+@dataclass
+class NeedFilters:
+    """What the list of needs is narrowed to."""
+
+    municipality: str | None = None
+    answered: bool | None = None
+    q: str = ""
+
+
+@dataclass(frozen=True)
+class NeedLine:
+    """A need with the names the list shows."""
+
+    need: InformationNeed
+    municipality: str
+    group: str
+    actor: Actor | None
+
+    @property
+    def answered(self) -> bool:
+        return is_answered(self.need)
+
+
+def is_answered(need: InformationNeed) -> bool:
+    """Tell whether an actor or a knowledge page answers the need."""
+    return need.answer_actor_id is not None or bool(need.answer_page)
+
+
+def page_keys(root: Path | None = None) -> set[str]:
+    """Return the keys of the knowledge pages (in any language)."""
+    if root is None:
+        from harvest.demo import content_dir  # late: harvest.demo loads the demo needs
+
+        root = content_dir()
+    return {p.key for lang in ("da", "en") for p in pages.load_pages(root, lang)}
+
+
+def _ids(session: Session, values: NeedBase) -> dict[str, Any]:
+    errors: dict[str, tuple[str, dict[str, Any]]] = {}
+    municipality_id = group_id = None
+    if values.municipality:
+        municipality_id = session.scalars(
+            select(col(Municipality.id)).where(col(Municipality.slug) == values.municipality)
+        ).first()
+        if municipality_id is None:
+            errors["municipality"] = (
+                N_("No municipality called '%(slug)s'."),
+                {"slug": values.municipality},
+            )
+    if values.group:
+        group_id = session.scalars(
+            select(col(ImplementationGroup.id)).where(col(ImplementationGroup.slug) == values.group)
+        ).first()
+        if group_id is None:
+            errors["group"] = (
+                N_("No implementation group called '%(slug)s'."),
+                {"slug": values.group},
+            )
+    if values.answer_actor_id is not None and session.get(Actor, values.answer_actor_id) is None:
+        errors["answer_actor_id"] = (N_("No actor with id %(id)s."), {"id": values.answer_actor_id})
+    if values.answer_page and values.answer_page not in page_keys():
+        errors["answer_page"] = (
+            N_("No knowledge page called '%(key)s'."),
+            {"key": values.answer_page},
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "question": values.question,
+        "municipality_id": municipality_id,
+        "group_id": group_id,
+        "frequency": values.frequency.value,
+        "answer_actor_id": values.answer_actor_id,
+        "answer_page": values.answer_page,
+        "answer_note": values.answer_note,
+    }
+
+
+def get_need(session: Session, need_id: int) -> InformationNeed:
+    """Return the need with `need_id` or raise `NotFound`."""
+    need = session.get(InformationNeed, need_id)
+    if need is None:
+        raise NotFound(N_("No information need with id %(id)s."), id=need_id)
+    return need
+
+
+def record_need(session: Session, data: dict[str, Any], *, by: User | None) -> InformationNeed:
+    """Validate and add an information need."""
+    values = validate(NeedCreate, data)
+    act_as(session, by)
+    need = InformationNeed(**_ids(session, values), created_by_id=by.id if by else None)
+    session.add(need)
+    session.flush()
+    return need
+
+
+def update_need(
+    session: Session, need: InformationNeed, data: dict[str, Any], *, by: User | None
+) -> InformationNeed:
+    """Validate and apply an edit made against `data['version']`; stale edits raise."""
+    values = validate(NeedUpdate, data)
+    act_as(session, by)
+    submitted = values.model_dump(mode="json")
+    check_version(need, values.version, submitted)
+    for key, value in _ids(session, values).items():
+        if getattr(need, key) != value:
+            setattr(need, key, value)
+    if session.is_modified(need):
+        need.updated_at = utcnow()
+    flush_or_stale(session, need, submitted)
+    return need
+
+
+def mark_answered(
+    session: Session,
+    need: InformationNeed,
+    version: int,
+    *,
+    actor_id: int | None = None,
+    page: str = "",
+    note: str = "",
+    by: User | None,
+) -> InformationNeed:
+    """Record that an actor or a knowledge page (its key) answers the need."""
+    if actor_id is None and not page:
+        raise ValidationFailed(
+            {"answer_actor_id": (N_("Choose an actor or a knowledge page that answers it."), {})}
+        )
+    data = {
+        "question": need.question,
+        "municipality": _slug(session, Municipality, need.municipality_id),
+        "group": _slug(session, ImplementationGroup, need.group_id),
+        "frequency": need.frequency,
+        "answer_actor_id": actor_id,
+        "answer_page": page,
+        "answer_note": note or need.answer_note,
+        "version": version,
+    }
+    return update_need(session, need, data, by=by)
+
+
+def _slug(session: Session, model: Any, record_id: int | None) -> str | None:
+    if record_id is None:
+        return None
+    record = session.get(model, record_id)
+    return record.slug if record is not None else None
+
+
+def slugs_of(session: Session, need: InformationNeed) -> tuple[str | None, str | None]:
+    """Return the slugs of the need's municipality and group."""
+    return (
+        _slug(session, Municipality, need.municipality_id),
+        _slug(session, ImplementationGroup, need.group_id),
+    )
+
+
+def _answered() -> ColumnElement[bool]:
+    return or_(
+        col(InformationNeed.answer_actor_id).is_not(None), col(InformationNeed.answer_page) != ""
+    )
+
+
+_FREQUENCY_RANK = {"very_often": 0, "often": 1, "sometimes": 2, "once": 3}
+
+
+def list_needs(
+    session: Session, filters: NeedFilters, *, page: int = 1, per_page: int = 25
+) -> Page[NeedLine]:
+    """Return one page of needs: unanswered first, then the most often heard, newest first."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    query = select(InformationNeed)
+    if filters.municipality:
+        query = query.where(
+            col(InformationNeed.municipality_id).in_(
+                select(col(Municipality.id)).where(col(Municipality.slug) == filters.municipality)
+            )
+        )
+    if filters.answered is True:
+        query = query.where(_answered())
+    elif filters.answered is False:
+        query = query.where(~_answered())
+    if filters.q.strip():
+        for word in filters.q.lower().split()[:8]:
+            query = query.where(
+                func.lower(col(InformationNeed.question)).contains(word, autoescape=True)
+            )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = [
+        case((_answered(), 1), else_=0),
+        case(_FREQUENCY_RANK, value=col(InformationNeed.frequency), else_=4),
+        col(InformationNeed.created_at).desc(),
+        col(InformationNeed.id).desc(),
+    ]
+    needs = session.scalars(
+        query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    municipalities: dict[Any, str] = {
+        mid: name
+        for mid, name in session.execute(select(col(Municipality.id), col(Municipality.name)))
+    }
+    groups: dict[Any, str] = {
+        gid: name
+        for gid, name in session.execute(
+            select(col(ImplementationGroup.id), col(ImplementationGroup.name))
+        )
+    }
+    lines = [
+        NeedLine(
+            need,
+            municipalities.get(need.municipality_id, "") if need.municipality_id else "",
+            groups.get(need.group_id, "") if need.group_id else "",
+            session.get(Actor, need.answer_actor_id) if need.answer_actor_id else None,
+        )
+        for need in needs
+    ]
+    return Page(lines, total, page, per_page)
+
+
+def count_unanswered(session: Session) -> int:
+    """Return how many needs no actor or page answers yet."""
+    return session.scalar(select(func.count(col(InformationNeed.id))).where(~_answered())) or 0
+
+
+def group_choices(session: Session) -> list[tuple[str, str]]:
+    """Return (slug, name) of every implementation group, by name."""
+    query = select(col(ImplementationGroup.slug), col(ImplementationGroup.name)).order_by(
+        col(ImplementationGroup.name)
+    )
+    return [(slug, name) for slug, name in session.execute(query)]
+
+
+# --- demo data ------------------------------------------------------------------
+
+
+def load_demo_needs(session: Session, root: Path) -> int:
+    """Load content/demo/needs.yaml (idempotent: a need already there is skipped); return how
+    many were added."""
+    path = root / NEEDS_FILE
+    if not path.is_file():
+        return 0
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    added = 0
+    for row in rows:
+        data = dict(row)
+        actor_slug = data.pop("answer_actor", None)
+        if actor_slug:
+            actor = session.scalars(select(Actor).where(Actor.slug == actor_slug)).first()
+            if actor is None:
+                raise ValidationFailed(
+                    {"answer_actor": (N_("No actor called '%(slug)s'."), {"slug": actor_slug})}
+                )
+            data["answer_actor_id"] = actor.id
+        values = validate(NeedCreate, data)
+        exists = session.scalars(
+            select(col(InformationNeed.id)).where(col(InformationNeed.question) == values.question)
+        ).first()
+        if exists is None:
+            record_need(session, data, by=None)
+            added += 1
+    return added

@@ -1,0 +1,629 @@
+"""Substantiation: asking independent people whether they agree with an outcome.
+
+Owns the personal links (only a SHA-256 of each token is stored, as for API tokens),
+picking outcomes by rule, the substantiator's answer, re-issuing and revoking links,
+the summary an outcome shows, the results the harvest report shows (roles, never
+names) and the demo substantiations. Must not import `app` or Flask.
+"""
+
+import hashlib
+import hmac
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, field_validator, model_validator
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlmodel import Session, col
+
+from harvest import coding, harvests
+from harvest.errors import N_, BrobygError, NotFound, ValidationFailed
+from harvest.history import act_as
+from harvest.listing import MAX_ID, ListQuery
+from harvest.models import (
+    Harvest,
+    Outcome,
+    OutcomeStatus,
+    Substantiation,
+    SubstantiationStatus,
+    User,
+    Verdict,
+    utcnow,
+)
+from harvest.records import check_version, flush_or_stale
+from harvest.schemas import EMAIL_PATTERN, Checked, validate
+from harvest.search import Page
+
+DEFAULT_EXPIRY_DAYS = 30
+MAX_EXPIRY_DAYS = 365
+PARTS = ("outcome", "significance", "contribution")
+SUBSTANTIABLE = (
+    OutcomeStatus.REVIEWED.value,
+    OutcomeStatus.READY.value,
+    OutcomeStatus.SUBSTANTIATED.value,
+    OutcomeStatus.FINAL.value,
+)
+
+
+class SampleRule(StrEnum):
+    """How the evaluator picks the outcomes to substantiate."""
+
+    ALL = "all"
+    READY = "ready"
+    SIGNIFICANT = "significant"
+    RANDOM = "random"
+
+
+class LinkState(StrEnum):
+    """Where a request stands, as the evaluator sees it (`expired` is derived from the date)."""
+
+    PENDING = "pending"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+# --- refused links: one error per reason, none naming the outcome or the person ---------
+
+
+class LinkRefused(BrobygError):
+    """A personal link that cannot be used; the page says why, and nothing more."""
+
+    message = N_("This link cannot be used.")
+    status = 410
+
+
+class LinkUnknown(LinkRefused):
+    message = N_("This link is not valid. Check that you copied all of it.")
+    status = 404
+
+
+class LinkUsed(LinkRefused):
+    message = N_("This link has already been used to answer. Thank you.")
+
+
+class LinkExpired(LinkRefused):
+    message = N_("This link has expired. Ask the evaluator who sent it for a new one.")
+
+
+class LinkRevoked(LinkRefused):
+    message = N_("This link has been withdrawn. Ask the evaluator who sent it for a new one.")
+
+
+# --- input schemas -------------------------------------------------------------------
+
+_OPTIONAL_EMAIL = r"^$|" + EMAIL_PATTERN[1:]
+
+
+class SubstantiationRequest(Checked):
+    """Who is asked (name and e-mail only evaluators see, a role) and how long the link lives."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(default="", max_length=254, pattern=_OPTIONAL_EMAIL)
+    role: str = Field(min_length=1, max_length=200)
+    expires_in_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, le=MAX_EXPIRY_DAYS)
+
+
+class SubstantiationChange(Checked):
+    """An evaluator's edit of a request: who is asked, and whether the link is withdrawn."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(default="", max_length=254, pattern=_OPTIONAL_EMAIL)
+    role: str = Field(min_length=1, max_length=200)
+    revoked: bool = False
+
+
+class SubstantiationAnswer(Checked):
+    """The substantiator's verdict on each part, their comments and their consent."""
+
+    verdict_outcome: Verdict
+    verdict_significance: Verdict
+    verdict_contribution: Verdict
+    comment_outcome: str = Field(default="", max_length=5000)
+    comment_significance: str = Field(default="", max_length=5000)
+    comment_contribution: str = Field(default="", max_length=5000)
+    consent_named: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unanswered_is_missing(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (k.startswith("verdict_") and not v)}
+        return data
+
+
+# --- tokens ---------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    """Return `moment` as aware UTC (SQLite hands back naive UTC values)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, _digest(token)
+
+
+def state_of(record: Substantiation, now: datetime | None = None) -> LinkState:
+    """Return where a request stands now: pending, answered, expired or revoked."""
+    if record.status == SubstantiationStatus.ANSWERED:
+        return LinkState.ANSWERED
+    if record.status == SubstantiationStatus.REVOKED:
+        return LinkState.REVOKED
+    if _aware(record.expires_at) <= (now or utcnow()):
+        return LinkState.EXPIRED
+    return LinkState.PENDING
+
+
+def find_by_token(session: Session, token: str) -> Substantiation:
+    """Return the request a personal link belongs to, or raise why it cannot be used."""
+    digest = _digest(token or "")
+    record = session.scalars(
+        select(Substantiation).where(col(Substantiation.token_hash) == digest)
+    ).first()
+    # The lookup is by hash; compare again in constant time so no branch depends on a prefix.
+    if record is None or not hmac.compare_digest(record.token_hash, digest):
+        raise LinkUnknown()
+    state = state_of(record)
+    if state == LinkState.ANSWERED:
+        raise LinkUsed()
+    if state == LinkState.REVOKED:
+        raise LinkRevoked()
+    if state == LinkState.EXPIRED:
+        raise LinkExpired()
+    return record
+
+
+# --- requests -------------------------------------------------------------------------
+
+
+def get_substantiation(session: Session, substantiation_id: int) -> Substantiation:
+    """Return the request with `substantiation_id` or raise `NotFound`."""
+    record = session.get(Substantiation, substantiation_id)
+    if record is None:
+        raise NotFound(N_("No substantiation request with id %(id)s."), id=substantiation_id)
+    return record
+
+
+def validate_request(data: dict[str, Any]) -> SubstantiationRequest:
+    """Validate who is asked and for how long, before any outcome is chosen."""
+    return validate(SubstantiationRequest, data)
+
+
+def request_substantiation(
+    session: Session,
+    outcome: Outcome,
+    data: dict[str, Any] | SubstantiationRequest,
+    *,
+    by: User | None,
+) -> tuple[Substantiation, str]:
+    """Ask one person to substantiate `outcome`; return the request and its token (shown once)."""
+    values = (
+        data if isinstance(data, SubstantiationRequest) else validate(SubstantiationRequest, data)
+    )
+    if outcome.status not in SUBSTANTIABLE:
+        raise ValidationFailed(
+            {"outcome_id": (N_("Only reviewed, ready or later outcomes can be substantiated."), {})}
+        )
+    act_as(session, by)
+    token, digest = _new_token()
+    record = Substantiation(
+        outcome_id=outcome.id or 0,
+        name=values.name,
+        email=values.email,
+        role=values.role,
+        token_hash=digest,
+        expires_at=utcnow() + timedelta(days=values.expires_in_days),
+        requested_by_id=by.id if by else None,
+    )
+    session.add(record)
+    session.flush()
+    return record, token
+
+
+def reissue(
+    session: Session,
+    record: Substantiation,
+    *,
+    by: User | None,
+    expires_in_days: int = DEFAULT_EXPIRY_DAYS,
+) -> str:
+    """Give an unanswered request a new link and expiry; the old link stops working."""
+    if record.status == SubstantiationStatus.ANSWERED:
+        raise ValidationFailed(
+            {"__all__": (N_("This request is answered; ask again with a new request."), {})}
+        )
+    if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+        raise ValidationFailed(
+            {"expires_in_days": (N_("Must be at most %(le)s."), {"le": MAX_EXPIRY_DAYS})}
+        )
+    act_as(session, by)
+    token, digest = _new_token()
+    record.token_hash = digest
+    record.expires_at = utcnow() + timedelta(days=expires_in_days)
+    record.status = SubstantiationStatus.PENDING.value
+    record.revoked_at = None
+    record.updated_at = utcnow()
+    session.flush()
+    return token
+
+
+def revoke(session: Session, record: Substantiation, *, by: User | None) -> Substantiation:
+    """Withdraw an unanswered request's link (an answered one keeps its answer)."""
+    if record.status == SubstantiationStatus.ANSWERED:
+        raise ValidationFailed(
+            {"__all__": (N_("This request is answered; its answer is kept."), {})}
+        )
+    if record.status != SubstantiationStatus.REVOKED:
+        act_as(session, by)
+        record.status = SubstantiationStatus.REVOKED.value
+        record.revoked_at = utcnow()
+        record.updated_at = utcnow()
+        session.flush()
+    return record
+
+
+def update_substantiation(
+    session: Session,
+    record: Substantiation,
+    data: dict[str, Any],
+    version: int,
+    *,
+    by: User | None,
+) -> Substantiation:
+    """Change who is asked, or withdraw the link, as read at `version`."""
+    values = validate(SubstantiationChange, data)
+    submitted = values.model_dump(mode="json")
+    check_version(record, version, submitted)
+    act_as(session, by)
+    for key in ("name", "email", "role"):
+        if getattr(record, key) != getattr(values, key):
+            setattr(record, key, getattr(values, key))
+    if values.revoked and record.status != SubstantiationStatus.REVOKED:
+        revoke(session, record, by=by)
+    if session.is_modified(record):
+        record.updated_at = utcnow()
+    flush_or_stale(session, record, submitted)
+    return record
+
+
+def answer(session: Session, token: str, data: dict[str, Any]) -> Substantiation:
+    """Record a substantiator's answer through their personal link; the link is then used."""
+    record = find_by_token(session, token)
+    values = validate(SubstantiationAnswer, data)
+    act_as(session, None)
+    for part in PARTS:
+        setattr(record, f"verdict_{part}", getattr(values, f"verdict_{part}").value)
+        setattr(record, f"comment_{part}", getattr(values, f"comment_{part}"))
+    record.consent_named = values.consent_named
+    record.status = SubstantiationStatus.ANSWERED.value
+    record.answered_at = utcnow()
+    record.updated_at = utcnow()
+    session.flush()
+    return record
+
+
+# --- picking outcomes -----------------------------------------------------------------
+
+
+def _substantiable(session: Session, harvest: Harvest) -> list[Outcome]:
+    query = (
+        select(Outcome)
+        .where(col(Outcome.harvest_id) == harvest.id, col(Outcome.status).in_(SUBSTANTIABLE))
+        .order_by(col(Outcome.id))
+    )
+    return list(session.scalars(query))
+
+
+def candidate_outcomes(session: Session, harvest: Harvest) -> list[Outcome]:
+    """Return the outcomes of `harvest` that may be substantiated (reviewed or later)."""
+    return _substantiable(session, harvest)
+
+
+def sample_outcomes(
+    session: Session,
+    harvest: Harvest,
+    rule: str,
+    *,
+    share: float | None = None,
+    seed: int | None = None,
+) -> list[Outcome]:
+    """Pick outcomes by rule: all, ready, significant (coded high) or a random share."""
+    try:
+        chosen = SampleRule(rule)
+    except ValueError:
+        raise ValidationFailed(
+            {
+                "rule": (
+                    N_("Choose one of: %(expected)s."),
+                    {"expected": ", ".join(r.value for r in SampleRule)},
+                )
+            }
+        ) from None
+    pool = _substantiable(session, harvest)
+    if chosen == SampleRule.ALL:
+        return pool
+    if chosen == SampleRule.READY:
+        return [o for o in pool if o.status == OutcomeStatus.READY]
+    if chosen == SampleRule.SIGNIFICANT:
+        return [
+            o
+            for o in pool
+            if "high" in coding.codes_for_outcome(session, o.id or 0).get("significance_rating", [])
+        ]
+    if share is None or not 0 < share <= 1:
+        raise ValidationFailed({"share": (N_("Enter a share between 1 and 100 percent."), {})})
+    if not pool:
+        return []
+    size = max(1, round(len(pool) * share))
+    picked = random.Random(seed).sample(pool, size)  # noqa: S311 - a sample, not a secret
+    return sorted(picked, key=lambda o: o.id or 0)
+
+
+# --- listing and summaries ------------------------------------------------------------
+
+
+def requests_for_harvest(
+    session: Session, harvest: Harvest | None = None, *, pending_only: bool = False
+) -> list[tuple[Substantiation, Outcome]]:
+    """Return the requests (with their outcomes) of one harvest or all, newest first."""
+    query = select(Substantiation, Outcome).join(
+        Outcome, col(Outcome.id) == Substantiation.outcome_id
+    )
+    if harvest is not None:
+        query = query.where(col(Outcome.harvest_id) == harvest.id)
+    if pending_only:
+        query = query.where(
+            col(Substantiation.status) == SubstantiationStatus.PENDING.value,
+            col(Substantiation.expires_at) > utcnow(),
+        )
+    query = query.order_by(col(Substantiation.created_at).desc(), col(Substantiation.id).desc())
+    return [(s, o) for s, o in session.execute(query)]
+
+
+def pending_requests(
+    session: Session, harvest: Harvest | None = None
+) -> list[tuple[Substantiation, Outcome]]:
+    """Return the requests still waiting for an answer whose link still works."""
+    return requests_for_harvest(session, harvest, pending_only=True)
+
+
+def requests_for_outcome(session: Session, outcome: Outcome) -> list[Substantiation]:
+    """Return an outcome's requests, oldest first."""
+    query = (
+        select(Substantiation)
+        .where(col(Substantiation.outcome_id) == outcome.id)
+        .order_by(col(Substantiation.created_at), col(Substantiation.id))
+    )
+    return list(session.scalars(query))
+
+
+class SubstantiationQuery(ListQuery):
+    """Filters of the API's list: one outcome, one harvest, some states; `q` searches roles."""
+
+    outcome_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    harvest: str | None = Field(default=None, max_length=80)
+    status: list[LinkState] = Field(default_factory=list)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _statuses(cls, value: Any) -> Any:
+        items = value if isinstance(value, list) else [value]
+        return [p.strip() for item in items for p in str(item).split(",") if p.strip()]
+
+
+def _state_condition(state: LinkState) -> ColumnElement[bool]:
+    now = utcnow()
+    pending = col(Substantiation.status) == SubstantiationStatus.PENDING.value
+    if state == LinkState.PENDING:
+        return and_(pending, col(Substantiation.expires_at) > now)
+    if state == LinkState.EXPIRED:
+        return and_(pending, col(Substantiation.expires_at) <= now)
+    return col(Substantiation.status) == state.value
+
+
+def list_substantiations(session: Session, query: SubstantiationQuery) -> Page[Substantiation]:
+    """Return one page of requests narrowed by `query`, newest first."""
+    statement = select(Substantiation).join(Outcome, col(Outcome.id) == Substantiation.outcome_id)
+    if query.outcome_id is not None:
+        statement = statement.where(col(Substantiation.outcome_id) == query.outcome_id)
+    if query.harvest is not None:
+        found = harvests.harvest_by_slug(session, query.harvest)
+        statement = statement.where(col(Outcome.harvest_id) == found.id)
+    if query.status:
+        statement = statement.where(or_(*(_state_condition(s) for s in query.status)))
+    if query.q:
+        statement = statement.where(
+            func.lower(Substantiation.role).contains(query.q.lower(), autoescape=True)
+        )
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(
+        statement.order_by(col(Substantiation.id).desc())
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
+    ).all()
+    return Page(list(rows), total, query.page, query.per_page)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One request as the outcome page shows it; `name` is None unless shown to an evaluator."""
+
+    id: int
+    role: str
+    name: str | None
+    state: LinkState
+    verdicts: dict[str, str | None]
+    comments: dict[str, str]
+    consent_named: bool
+    answered_at: datetime | None
+
+
+@dataclass
+class Summary:
+    """An outcome's substantiation at a glance: counts per part and verdict, and its flags."""
+
+    counts: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {p: {v.value: 0 for v in Verdict} for p in PARTS}
+    )
+    states: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in LinkState})
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return self.states[LinkState.ANSWERED]
+
+    @property
+    def asked(self) -> int:
+        return sum(self.states.values())
+
+    @property
+    def disagreement(self) -> bool:
+        """Tell whether anyone disagreed with any part: the evaluator should revise or withdraw."""
+        return any(self.counts[p][Verdict.DISAGREE] for p in PARTS)
+
+    @property
+    def partial(self) -> bool:
+        """Tell whether anyone only partially agreed with some part."""
+        return any(self.counts[p][Verdict.PARTIALLY_AGREE] for p in PARTS)
+
+
+def summarize(records: list[Substantiation], *, with_names: bool) -> Summary:
+    """Build the summary of a set of requests; names only when `with_names`."""
+    summary = Summary()
+    now = utcnow()
+    for record in records:
+        state = state_of(record, now)
+        summary.states[state] += 1
+        if state == LinkState.ANSWERED:
+            for part in PARTS:
+                verdict = getattr(record, f"verdict_{part}")
+                if verdict in summary.counts[part]:
+                    summary.counts[part][verdict] += 1
+        summary.entries.append(
+            Entry(
+                id=record.id or 0,
+                role=record.role,
+                name=record.name if with_names else None,
+                state=state,
+                verdicts={p: getattr(record, f"verdict_{p}") for p in PARTS},
+                comments={p: getattr(record, f"comment_{p}") for p in PARTS},
+                consent_named=record.consent_named,
+                answered_at=record.answered_at,
+            )
+        )
+    return summary
+
+
+def summary_for_outcome(session: Session, outcome: Outcome, *, with_names: bool) -> Summary:
+    """Return an outcome's substantiation summary; names only when `with_names` (evaluators)."""
+    return summarize(requests_for_outcome(session, outcome), with_names=with_names)
+
+
+def summaries_for_harvest(
+    session: Session, harvest: Harvest, *, with_names: bool
+) -> dict[int, Summary]:
+    """Return the substantiation summary of every outcome of `harvest` that has requests."""
+    grouped: dict[int, list[Substantiation]] = {}
+    for record, outcome in reversed(requests_for_harvest(session, harvest)):
+        grouped.setdefault(outcome.id or 0, []).append(record)
+    return {oid: summarize(records, with_names=with_names) for oid, records in grouped.items()}
+
+
+@dataclass(frozen=True)
+class SubstantiationResult:
+    """One answered request as the harvest report shows it: the role, never the name."""
+
+    outcome_id: int
+    outcome_ref: str | None
+    outcome_title: str
+    role: str
+    state: LinkState
+    verdict_outcome: str | None
+    verdict_significance: str | None
+    verdict_contribution: str | None
+    comment_outcome: str
+    comment_significance: str
+    comment_contribution: str
+    answered_at: datetime | None
+
+    @property
+    def disagreement(self) -> bool:
+        """Tell whether this substantiator disagreed with any part."""
+        verdicts = (self.verdict_outcome, self.verdict_significance, self.verdict_contribution)
+        return Verdict.DISAGREE.value in verdicts
+
+
+def substantiation_results(
+    session: Session, harvest: Harvest, *, answered_only: bool = True
+) -> list[SubstantiationResult]:
+    """Return the harvest's substantiations for its report, by outcome; roles only, no names."""
+    now = utcnow()
+    results = [
+        SubstantiationResult(
+            outcome_id=outcome.id or 0,
+            outcome_ref=outcome.ref,
+            outcome_title=outcome.title,
+            role=record.role,
+            state=state_of(record, now),
+            verdict_outcome=record.verdict_outcome,
+            verdict_significance=record.verdict_significance,
+            verdict_contribution=record.verdict_contribution,
+            comment_outcome=record.comment_outcome,
+            comment_significance=record.comment_significance,
+            comment_contribution=record.comment_contribution,
+            answered_at=record.answered_at,
+        )
+        for record, outcome in requests_for_harvest(session, harvest)
+        if record.status != SubstantiationStatus.REVOKED
+    ]
+    if answered_only:
+        results = [r for r in results if r.state == LinkState.ANSWERED]
+    return sorted(results, key=lambda r: (r.outcome_id, r.role))
+
+
+# --- demo data ------------------------------------------------------------------------
+
+
+def load_demo_substantiations(session: Session, root: Path) -> int:
+    """Load content/demo/substantiations.yaml idempotently (keyed on outcome ref and role).
+
+    Return how many requests were created."""
+    path = root / "substantiations.yaml"
+    if not path.is_file():
+        return 0
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    created = 0
+    for row in rows:
+        outcome = session.scalars(select(Outcome).where(Outcome.ref == row["outcome"])).first()
+        if outcome is None:
+            raise NotFound(N_("No outcome with id %(id)s."), id=row["outcome"])
+        exists = session.scalars(
+            select(col(Substantiation.id)).where(
+                col(Substantiation.outcome_id) == outcome.id,
+                col(Substantiation.role) == row["role"],
+            )
+        ).first()
+        if exists is not None:
+            continue
+        request = {
+            "name": row["name"],
+            "email": row.get("email", ""),
+            "role": row["role"],
+            "expires_in_days": row.get("expires_in_days", DEFAULT_EXPIRY_DAYS),
+        }
+        record, token = request_substantiation(session, outcome, request, by=None)
+        created += 1
+        if row.get("answer"):
+            answer(session, token, row["answer"])
+    return created

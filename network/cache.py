@@ -1,0 +1,64 @@
+"""Computed layouts and metrics kept in the `ComputedResult` table until the graph changes.
+
+A result is stored under a key with the graph version it was computed from
+(`network.graph.graph_version`); a different version recomputes and replaces it.
+The table is shared by every app process, so nothing lives only in one process.
+Functions flush and never commit. Must not import `app` or Flask.
+"""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from harvest.models import ComputedResult, utcnow
+
+MAX_KEY = 200
+
+
+def cache_key(kind: str, name: str) -> str:
+    """Return a table key for `kind` and `name`, hashed when it would be too long."""
+    key = f"network:{kind}:{name}"
+    if len(key) <= MAX_KEY:
+        return key
+    return f"network:{kind}:sha256:{hashlib.sha256(name.encode()).hexdigest()}"
+
+
+def read_cached(session: Session, key: str, version: str) -> dict[str, Any] | None:
+    """Return the payload stored under `key` if it was computed from `version`."""
+    row = session.scalars(select(ComputedResult).where(col(ComputedResult.key) == key)).first()
+    if row is None or row.source_version != version:
+        return None
+    return dict(row.payload)
+
+
+def store(session: Session, key: str, version: str, payload: dict[str, Any]) -> None:
+    """Store `payload` under `key` for `version`; a concurrent writer's row is overwritten."""
+    row = session.scalars(select(ComputedResult).where(col(ComputedResult.key) == key)).first()
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(ComputedResult(key=key, source_version=version, payload=payload))
+            return
+        except IntegrityError:  # another process stored it first: replace theirs
+            row = session.scalars(
+                select(ComputedResult).where(col(ComputedResult.key) == key)
+            ).one()
+    row.source_version = version
+    row.payload = payload
+    row.computed_at = utcnow()
+    session.flush()
+
+
+def cached(
+    session: Session, key: str, version: str, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Return the payload under `key` for `version`, computing and storing it when missing."""
+    found = read_cached(session, key, version)
+    if found is not None:
+        return found
+    payload = compute()
+    store(session, key, version, payload)
+    return payload

@@ -1,0 +1,288 @@
+"""Build the social-capital graph of actors and ties from the database.
+
+A map is the graph of a municipality (or all) as of a date, filtered by tie form,
+actor kind and sector. Ties carry the outcomes that evidence them (only those the
+viewer may see). Tie forms come from `harvest.ties.derive_tie_form` through the
+stored `Tie.form`; nothing here classifies ties again.
+
+Municipality filter: the municipality's actors, the ties among them, and, as
+context, national actors (no municipality) tied to them; those are marked
+`context=True` and shown only while they keep a tie after the other filters.
+Must not import `app` or Flask.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from harvest import access
+from harvest.actors import municipality_id_of
+from harvest.errors import N_, ValidationFailed
+from harvest.models import (
+    Actor,
+    ActorKind,
+    Harvest,
+    Municipality,
+    Outcome,
+    Sector,
+    Tie,
+    TieEvidence,
+    TieForm,
+    User,
+)
+from harvest.schemas import Checked, validate
+
+
+@dataclass(frozen=True)
+class GraphFilters:
+    """What a map shows: a municipality (slug, None for all), a date and value filters."""
+
+    municipality: str | None = None
+    as_of: date | None = None
+    forms: frozenset[str] = field(default_factory=frozenset)
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    sectors: frozenset[str] = field(default_factory=frozenset)
+
+    def key(self) -> str:
+        """Return a short, stable text naming these filters (for caches and file names)."""
+        parts = [
+            self.municipality or "all",
+            self.as_of.isoformat() if self.as_of else "now",
+            ",".join(sorted(self.forms)) or "*",
+            ",".join(sorted(self.kinds)) or "*",
+            ",".join(sorted(self.sectors)) or "*",
+        ]
+        return "|".join(parts)
+
+
+class GraphQuery(Checked):
+    """The filters of a map as they arrive from a form, the API or the CLI."""
+
+    municipality: str | None = None
+    as_of: date | None = None
+    form: list[TieForm] = []
+    kind: list[ActorKind] = []
+    sector: list[Sector] = []
+
+
+def parse_filters(session: Session, data: dict[str, Any]) -> GraphFilters:
+    """Validate map filters; an unknown municipality or value raises `ValidationFailed`."""
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("form", "kind", "sector"):
+            values = value if isinstance(value, list) else [value]
+            values = [v for v in values if v not in (None, "")]
+            if values:
+                cleaned[key] = values
+        elif value not in (None, ""):
+            cleaned[key] = value
+    query = validate(GraphQuery, cleaned)
+    if query.municipality is not None:
+        municipality_id_of(session, query.municipality)
+    return GraphFilters(
+        municipality=query.municipality,
+        as_of=query.as_of,
+        forms=frozenset(f.value for f in query.form),
+        kinds=frozenset(k.value for k in query.kind),
+        sectors=frozenset(s.value for s in query.sector),
+    )
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at the map: decides which evidencing outcomes are shown."""
+
+    user: User | None = None
+    member_of: frozenset[int] = frozenset()
+
+
+def tie_exists_on(start: date | None, end: date | None, day: date) -> bool:
+    """Tell whether a tie with these dates exists on `day` (open ends are unbounded)."""
+    return (start is None or start <= day) and (end is None or end >= day)
+
+
+def _municipality_slugs(session: Session) -> dict[int, str]:
+    return {mid: slug for mid, slug in session.execute(select(Municipality.id, Municipality.slug))}
+
+
+def _actor_rows(session: Session, municipality_id: int | None) -> list[Any]:
+    query = sa_select(
+        col(Actor.id),
+        col(Actor.name),
+        col(Actor.slug),
+        col(Actor.kind),
+        col(Actor.sector),
+        col(Actor.tier),
+        col(Actor.municipality_id),
+    )
+    if municipality_id is not None:
+        query = query.where(
+            or_(
+                col(Actor.municipality_id) == municipality_id,
+                col(Actor.municipality_id).is_(None),
+            )
+        )
+    return list(session.execute(query))
+
+
+def _tie_rows(session: Session, actor_ids: set[int] | None, as_of: date | None) -> list[Any]:
+    query = sa_select(
+        col(Tie.id),
+        col(Tie.source_id),
+        col(Tie.target_id),
+        col(Tie.kind),
+        col(Tie.form),
+        col(Tie.derived_form),
+        col(Tie.override_reason),
+        col(Tie.start),
+        col(Tie.end),
+        col(Tie.strength),
+    ).order_by(col(Tie.id))
+    if as_of is not None:
+        query = query.where(
+            and_(
+                or_(col(Tie.start).is_(None), col(Tie.start) <= as_of),
+                or_(col(Tie.end).is_(None), col(Tie.end) >= as_of),
+            )
+        )
+    rows = list(session.execute(query))
+    if actor_ids is None:
+        return rows
+    return [r for r in rows if r.source_id in actor_ids and r.target_id in actor_ids]
+
+
+def tie_evidence(
+    session: Session, tie_ids: Iterable[int], viewer: Viewer
+) -> dict[int, list[tuple[int, str]]]:
+    """Return, per tie, the (id, title) of the outcomes evidencing it that `viewer` may see."""
+    wanted = set(tie_ids)
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if not wanted:
+        return found
+    query = (
+        sa_select(
+            col(TieEvidence.tie_id),
+            col(Outcome.id),
+            col(Outcome.title),
+            col(Outcome.status),
+            col(Harvest.group_id),
+        )
+        .join(Outcome, col(Outcome.id) == TieEvidence.outcome_id)
+        .join(Harvest, col(Harvest.id) == Outcome.harvest_id)
+        .order_by(col(Outcome.id))
+    )
+    member_of = set(viewer.member_of)
+    for tie_id, outcome_id, title, status, group_id in session.execute(query):
+        if tie_id in wanted and access.can_see_outcome(viewer.user, status, group_id, member_of):
+            found[tie_id].append((outcome_id, title))
+    return found
+
+
+def build_graph(
+    session: Session, filters: GraphFilters | None = None, viewer: Viewer | None = None
+) -> nx.MultiGraph:
+    """Build the map's graph: actors are nodes (by id), ties are keyed edges (by tie id)."""
+    filters = filters or GraphFilters()
+    viewer = viewer or Viewer()
+    municipality_id = municipality_id_of(session, filters.municipality)
+    slugs = _municipality_slugs(session)
+    graph = nx.MultiGraph(filters=filters.key())
+    home: set[int] = set()
+    for row in _actor_rows(session, municipality_id):
+        if filters.kinds and row.kind not in filters.kinds:
+            continue
+        if filters.sectors and row.sector not in filters.sectors:
+            continue
+        context = municipality_id is not None and row.municipality_id is None
+        graph.add_node(
+            row.id,
+            name=row.name,
+            slug=row.slug,
+            kind=row.kind,
+            sector=row.sector,
+            tier=row.tier,
+            municipality=slugs.get(row.municipality_id, "") if row.municipality_id else "",
+            context=context,
+        )
+        if not context:
+            home.add(row.id)
+    ties = [
+        r
+        for r in _tie_rows(session, set(graph.nodes), filters.as_of)
+        if (not filters.forms or r.form in filters.forms)
+        and (municipality_id is None or r.source_id in home or r.target_id in home)
+    ]
+    evidence = tie_evidence(session, (r.id for r in ties), viewer)
+    for r in ties:
+        shown = evidence.get(r.id, [])
+        graph.add_edge(
+            r.source_id,
+            r.target_id,
+            key=r.id,
+            id=r.id,
+            source_id=r.source_id,
+            target_id=r.target_id,
+            kind=r.kind,
+            form=r.form,
+            derived_form=r.derived_form,
+            override_reason=r.override_reason or "",
+            start=r.start,
+            end=r.end,
+            strength=r.strength,
+            evidence=[oid for oid, _title in shown],
+            evidence_titles=[title for _oid, title in shown],
+        )
+    if municipality_id is not None:
+        lonely = [n for n, d in graph.nodes(data=True) if d["context"] and graph.degree(n) == 0]
+        graph.remove_nodes_from(lonely)
+    return graph
+
+
+def simple_graph(graph: nx.MultiGraph) -> nx.Graph:
+    """Return the graph with parallel ties merged (weight: number of ties), for metrics."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes(data=True))
+    for u, v in graph.edges():
+        if simple.has_edge(u, v):
+            simple[u][v]["weight"] += 1
+        else:
+            simple.add_edge(u, v, weight=1)
+    return simple
+
+
+def focus_graph(graph: nx.MultiGraph, actor_id: int, depth: int) -> nx.MultiGraph:
+    """Return the part of `graph` within `depth` steps (1 or 2) of `actor_id`."""
+    if actor_id not in graph:
+        raise ValidationFailed({"focus": (N_("That actor is not on this map."), {"id": actor_id})})
+    if depth not in (1, 2):
+        raise ValidationFailed({"depth": (N_("Choose 1 or 2 steps."), {})})
+    near = nx.single_source_shortest_path_length(graph, actor_id, cutoff=depth)
+    return graph.subgraph(near).copy()
+
+
+def graph_version(session: Session) -> str:
+    """Return a text that changes whenever actors, ties or their evidence change."""
+    actors = session.execute(select(func.count(), func.max(Actor.updated_at))).one()
+    ties = session.execute(select(func.count(), func.max(Tie.updated_at))).one()
+    evidence = session.execute(select(func.count()).select_from(TieEvidence)).scalar_one()
+    max_actor = select(func.max(Actor.id))
+    max_tie = select(func.max(Tie.id))
+    return ":".join(
+        str(part)
+        for part in (
+            actors[0],
+            actors[1],
+            session.execute(max_actor).scalar_one(),
+            ties[0],
+            ties[1],
+            session.execute(max_tie).scalar_one(),
+            evidence,
+        )
+    )

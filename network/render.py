@@ -1,0 +1,206 @@
+"""Turn a map into vis-network node and edge lists, a safe JSON data block, and a standalone file.
+
+pyvis's own page templates load Bootstrap and Tom Select from a CDN, render without
+autoescaping and use inline scripts, so Brobyg uses only the vis-network file that
+pyvis ships and builds the node and edge lists itself (pyvis's `from_nx` is
+quadratic). Every name and tooltip is plain text: `map.js` turns titles into text
+nodes, and the JSON is escaped so no `</script>` can end its data block.
+Must not import `app` or Flask.
+"""
+
+import json
+import re
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyvis
+from markupsafe import Markup
+
+from network.maps import MapView
+
+SECTOR_COLOURS = {
+    "municipal": "#1f5fa8",
+    "civil_society": "#2e8540",
+    "region": "#8a3ffc",
+    "private": "#b35900",
+    "citizens": "#c0306f",
+}
+KIND_SHAPES = {
+    "municipal_service": "dot",
+    "municipal_management": "square",
+    "council": "triangle",
+    "association": "dot",
+    "volunteer_group": "diamond",
+    "citizen_group": "star",
+    "region_health": "triangleDown",
+    "education_job": "hexagon",
+    "business": "hexagon",
+    "implementation_group": "square",
+    "funder": "triangle",
+}
+FORM_STYLES: dict[str, dict[str, Any]] = {
+    "bonding": {"color": "#2e8540", "dashes": False, "width": 3},
+    "bridging": {"color": "#1f5fa8", "dashes": [10, 6], "width": 3},
+    "linking": {"color": "#b35900", "dashes": [2, 5], "width": 3},
+}
+SIZE_METRICS = ("degree", "betweenness", "effective_size", "brokerage", "tiers_reached")
+MIN_SIZE, MAX_SIZE = 10.0, 40.0
+VIS_FILE = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
+
+
+@dataclass
+class Labels:
+    """Translated words the tooltips use (the app passes them in the user's language)."""
+
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    sectors: Mapping[str, str] = field(default_factory=dict)
+    forms: Mapping[str, str] = field(default_factory=dict)
+    tie_kinds: Mapping[str, str] = field(default_factory=dict)
+    words: Mapping[str, str] = field(default_factory=dict)
+
+    def word(self, key: str) -> str:
+        """Return the translated word for `key` (the key itself when missing)."""
+        return self.words.get(key, key)
+
+
+def _sizes(view: MapView, metric: str) -> dict[Hashable, float]:
+    values = {n: float(view.per_node.get(n, {}).get(metric) or 0.0) for n in view.shown}
+    top = max(values.values(), default=0.0)
+    if top <= 0:
+        return {n: (MIN_SIZE + MAX_SIZE) / 3 for n in values}
+    return {n: MIN_SIZE + (MAX_SIZE - MIN_SIZE) * v / top for n, v in values.items()}
+
+
+def node_title(data: Mapping[str, Any], metrics: Mapping[str, Any], labels: Labels) -> str:
+    """Return an actor's tooltip as plain text."""
+    lines = [
+        str(data["name"]),
+        f"{labels.kinds.get(data['kind'], data['kind'])} · "
+        f"{labels.sectors.get(data['sector'], data['sector'])} · "
+        f"{labels.word('tier')} {data['tier']}",
+        f"{labels.word('degree')}: {metrics.get('degree', 0)}",
+        f"{labels.word('betweenness')}: {metrics.get('betweenness', 0):.3f}",
+    ]
+    return "\n".join(lines)
+
+
+def edge_title(names: tuple[str, str], data: Mapping[str, Any], labels: Labels) -> str:
+    """Return a tie's tooltip as plain text, with the outcomes behind it."""
+    lines = [
+        f"{names[0]} — {names[1]}",
+        f"{labels.forms.get(data['form'], data['form'])} · "
+        f"{labels.tie_kinds.get(data['kind'], data['kind'])}",
+    ]
+    if data.get("start") or data.get("end"):
+        start = data["start"].isoformat() if data.get("start") else "…"
+        end = data["end"].isoformat() if data.get("end") else "…"
+        lines.append(f"{start} – {end}")
+    for title in data.get("evidence_titles", []):
+        lines.append(f"• {title}")
+    return "\n".join(lines)
+
+
+def vis_data(
+    view: MapView,
+    labels: Labels,
+    *,
+    size: str = "degree",
+    actor_url: Callable[[Hashable], str] = lambda n: f"/aktoerer/{n}",
+) -> dict[str, Any]:
+    """Return the vis-network nodes and edges of the map (positions fixed, physics off)."""
+    sizes = _sizes(view, size if size in SIZE_METRICS else "degree")
+    nodes = []
+    for node, data in view.shown.nodes(data=True):
+        x, y = view.positions.get(node, (0.0, 0.0))
+        nodes.append(
+            {
+                "id": node,
+                "label": data["name"],
+                "title": node_title(data, view.per_node.get(node, {}), labels),
+                "color": SECTOR_COLOURS.get(data["sector"], "#555555"),
+                "shape": KIND_SHAPES.get(data["kind"], "dot"),
+                "size": round(sizes[node], 1),
+                "x": x,
+                "y": y,
+                "url": actor_url(node),
+                "focus": node == view.focus,
+            }
+        )
+    edges = []
+    names = {n: d["name"] for n, d in view.shown.nodes(data=True)}
+    for u, v, data in view.shown.edges(data=True):
+        style = FORM_STYLES.get(data["form"], FORM_STYLES["bridging"])
+        edges.append(
+            {
+                "id": data["id"],
+                "from": data["source_id"],
+                "to": data["target_id"],
+                "form": data["form"],
+                "color": style["color"],
+                "dashes": style["dashes"],
+                "width": style["width"],
+                "title": edge_title((names[u], names[v]), data, labels),
+            }
+        )
+    return {"nodes": nodes, "edges": edges, "focus": view.focus}
+
+
+_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_block(data: Any) -> str:
+    """Return `data` as JSON that is safe inside a `<script type="application/json">` block."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _UNSAFE[m.group()], text)
+
+
+def inline_script(code: str) -> str:
+    """Return JavaScript that can sit inside an inline `<script>` element."""
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def vis_network_js() -> str:
+    """Return the vis-network file that pyvis ships (served and inlined; never a CDN)."""
+    return VIS_FILE.read_text(encoding="utf-8")
+
+
+def map_js() -> str:
+    """Return Brobyg's map script, shared by the app and the standalone file."""
+    return (resources.files("network") / "templates" / "map.js").read_text(encoding="utf-8")
+
+
+def map_css() -> str:
+    """Return the standalone file's style sheet."""
+    return (resources.files("network") / "templates" / "map.css").read_text(encoding="utf-8")
+
+
+def standalone_html(
+    view: MapView, labels: Labels, *, title: str, lang: str = "da", size: str = "degree"
+) -> str:
+    """Return a self-contained HTML map: vis-network and the map script inline, no network."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("network", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    data = vis_data(view, labels, size=size)
+    names = {n: d["name"] for n, d in view.shown.nodes(data=True)}
+    # Markup below wraps text already made safe for its place: json_block escapes <, > and &,
+    # inline_script breaks every "</script"; the template escapes everything else.
+    return env.get_template("standalone.html").render(
+        title=title,
+        lang=lang,
+        labels=labels,
+        graph_json=Markup(json_block(data)),  # noqa: S704
+        vis_js=Markup(inline_script(vis_network_js())),  # noqa: S704
+        map_js=Markup(inline_script(map_js())),  # noqa: S704
+        map_css=Markup(map_css().replace("</", "<\\/")),  # noqa: S704
+        forms=FORM_STYLES,
+        sectors=SECTOR_COLOURS,
+        names=names,
+        shown=view.shown,
+    )

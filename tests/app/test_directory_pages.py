@@ -1,0 +1,226 @@
+"""The directory pages: finding actors, the actor page, editing actors and ties, merging."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from harvest import demo
+from harvest.models import Actor, Tie
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def loaded(session):
+    demo.load_demo(session)
+    session.commit()
+
+
+def _login(client, session, create_user, role="evaluator"):
+    create_user(email=f"{role}@example.dk", role=role)
+    session.commit()
+    client.post("/login", data={"email": f"{role}@example.dk", "password": PASSWORD})
+
+
+def _actor(session, slug):
+    return session.exec(select(Actor).where(Actor.slug == slug)).one()
+
+
+def test_staff_finds_music_in_helsingor_on_weekdays_for_newcomers(client, loaded):
+    page = client.get(
+        "/aktoerer/?q=musik&municipality=helsingor&when=weekdays&access=nye+er+velkomne"
+    ).get_data(as_text=True)
+    assert "1 aktør fundet" in page
+    assert "Syngeglad Helsingør" in page
+    assert "Café Vinkeldammen" not in page
+
+
+def test_filters_work_as_a_plain_get_form_in_english(client, loaded):
+    page = client.get("/aktoerer/?lang=en&activity=kor").get_data(as_text=True)
+    assert "3 actors found" in page
+    assert '<option value="kor" selected>' in page
+    assert 'name="access"' in page and "Has ties to a municipal service" in page
+
+
+def test_pagination_keeps_the_filters(client, loaded):
+    page = client.get("/aktoerer/?sector=civil_society&access=gratis").get_data(as_text=True)
+    next_link = re.search(r'href="([^"]+)" rel="next"', page)
+    assert next_link is not None
+    href = next_link.group(1).replace("&amp;", "&")
+    assert "sector=civil_society" in href and "access=gratis" in href and "page=2" in href
+    assert client.get(href).status_code == 200
+
+
+def test_bad_filter_values_are_ignored_not_errors(client, loaded):
+    response = client.get("/aktoerer/?kind=spaceship&page=abc&when=never&q=%21%21")
+    assert response.status_code == 200
+
+
+def test_actor_page_shows_profile_ties_by_form_outcomes_and_map_link(client, session, loaded):
+    actor = _actor(session, "hel-cafe-vinkeldammen")
+    page = client.get(f"/aktoerer/{actor.id}").get_data(as_text=True)
+    assert "<h1>Café Vinkeldammen</h1>" in page
+    assert "Relationer" in page and "Brobyggende" in page
+    assert f"/kort/?municipality=helsingor&amp;focus={actor.id}&amp;depth=1" in page
+    assert "Rediger aktøren" not in page  # the public does not edit
+
+
+def test_the_public_sees_only_final_outcomes_as_evidence(client, session, loaded):
+    for actor in session.exec(select(Actor)).all():
+        page = client.get(f"/aktoerer/{actor.id}").get_data(as_text=True)
+        assert "Udkast" not in page or "status" not in page
+
+
+def test_profile_markdown_is_sanitised(client, session, create_actor):
+    actor = create_actor(profile="**Fed** <script>alert(1)</script>")
+    session.commit()
+    page = client.get(f"/aktoerer/{actor.id}").get_data(as_text=True)
+    assert "<strong>Fed</strong>" in page and "<script>alert" not in page
+
+
+def test_unknown_actor_is_404(client):
+    assert client.get("/aktoerer/99999").status_code == 404
+
+
+def test_staff_may_not_edit(client, session, create_user, create_actor):
+    actor = create_actor()
+    _login(client, session, create_user, role="staff")
+    assert client.get("/aktoerer/new").status_code == 403
+    assert client.get(f"/aktoerer/{actor.id}/edit").status_code == 403
+
+
+def test_anonymous_editing_asks_to_sign_in(client, create_actor, session):
+    actor = create_actor()
+    session.commit()
+    assert client.get(f"/aktoerer/{actor.id}/edit").status_code == 302
+
+
+def test_member_adds_and_edits_an_actor(client, session, create_user, create_municipality):
+    create_municipality()
+    _login(client, session, create_user)
+    response = client.post(
+        "/aktoerer/new",
+        data={
+            "name": "Strikkecaféen",
+            "kind": "association",
+            "sector": "civil_society",
+            "tier": "2",
+            "municipality": "helsingor",
+            "tags": "strik; samvær",
+            "accessibility": "gratis; nye er velkomne",
+        },
+    )
+    assert response.status_code == 302
+    actor = _actor(session, "strikkecafeen")
+    assert actor.tags == ["strik", "samvær"]
+    page = client.get(f"/aktoerer/{actor.id}/edit").get_data(as_text=True)
+    assert 'value="strik; samvær"' in page
+    response = client.post(
+        f"/aktoerer/{actor.id}/edit",
+        data={
+            "name": "Strikkecaféen Helsingør",
+            "kind": "association",
+            "sector": "civil_society",
+            "tier": "2",
+            "municipality": "helsingor",
+            "tags": "strik",
+            "version": actor.version,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/aktoerer/{actor.id}").get_data(as_text=True)
+    assert "Strikkecaféen Helsingør" in page and "Historik" in page
+
+
+def test_invalid_actor_shows_the_field_error(client, session, create_user):
+    _login(client, session, create_user)
+    response = client.post(
+        "/aktoerer/new",
+        data={
+            "name": "",
+            "kind": "association",
+            "sector": "civil_society",
+            "tier": "2",
+            "website": "not a url",
+        },
+    )
+    assert response.status_code == 422
+    assert "error-summary" in response.get_data(as_text=True)
+
+
+def test_a_stale_actor_edit_shows_both_versions(client, session, create_user, create_actor):
+    actor = create_actor(name="Gammelt navn")
+    _login(client, session, create_user)
+    old = actor.version
+    data = {"kind": "association", "sector": "civil_society", "tier": "2", "version": old}
+    assert (
+        client.post(f"/aktoerer/{actor.id}/edit", data={**data, "name": "Første"}).status_code
+        == 302
+    )
+    response = client.post(f"/aktoerer/{actor.id}/edit", data={**data, "name": "Anden"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Første" in page and "Anden" in page
+
+
+def test_member_adds_and_overrides_a_tie_with_a_reason(client, session, create_user, create_actor):
+    a, b = create_actor(), create_actor()
+    _login(client, session, create_user)
+    page = client.get(f"/aktoerer/relationer/new?source={a.id}").get_data(as_text=True)
+    assert f'<option selected value="{a.id}">' in page or f'value="{a.id}" selected' in page
+    response = client.post(
+        "/aktoerer/relationer/new",
+        data={"source_id": a.id, "target_id": b.id, "kind": "referral", "strength": "2"},
+    )
+    assert response.status_code == 302
+    tie = session.exec(select(Tie)).one()
+    no_reason = client.post(
+        f"/aktoerer/relationer/{tie.id}/edit",
+        data={
+            "kind": "referral",
+            "strength": "3",
+            "form_override": "linking",
+            "version": tie.version,
+        },
+    )
+    assert no_reason.status_code == 422
+    response = client.post(
+        f"/aktoerer/relationer/{tie.id}/edit",
+        data={
+            "kind": "referral",
+            "strength": "3",
+            "form_override": "linking",
+            "override_reason": "Foreningen sidder i udvalget",
+            "version": tie.version,
+        },
+    )
+    assert response.status_code == 302
+    session.rollback()
+    assert session.get(Tie, tie.id).form == "linking"
+    stale = client.post(
+        f"/aktoerer/relationer/{tie.id}/edit",
+        data={"kind": "referral", "strength": "1", "version": tie.version - 1},
+    )
+    assert stale.status_code == 409
+
+
+def test_merge_page_merges_and_refuses_without_confirmation(
+    client, session, create_user, create_actor, create_tie
+):
+    keep, dup, other = create_actor(name="SIND"), create_actor(name="SIND i byen"), create_actor()
+    create_tie(dup, other)
+    _login(client, session, create_user, role="evaluator")
+    assert client.post(f"/aktoerer/{dup.id}/merge", data={"keep_id": keep.id}).status_code == 422
+    response = client.post(f"/aktoerer/{dup.id}/merge", data={"keep_id": keep.id, "confirm": "y"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/aktoerer/{keep.id}"
+    )
+    assert client.get(f"/aktoerer/{dup.id}").status_code == 404
+    page = client.get(f"/aktoerer/{keep.id}").get_data(as_text=True)
+    assert other.name in page
+
+
+def test_front_page_leads_to_each_municipality_and_the_knowledge_pages(client, loaded):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert 'href="/aktoerer/?municipality=helsingor"' in page
+    assert "Glossary" in page and "/viden/glossary" in page

@@ -1,0 +1,123 @@
+"""In a real browser: the social-capital map of Helsingør, its filters, focus and date,
+offline drawing of the standalone file, and names that must never run as script."""
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+
+DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the documented demo accounts
+EVIL = "</script><script>alert(1)</script><img src=x onerror=alert(1)>"
+
+
+def _serious(page):
+    violations = Axe().run(page).response["violations"]
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _no_dialogs(page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return dialogs
+
+
+def _ties(page):
+    return page.locator("#tie-table tbody tr").count()
+
+
+def _drawn(page):
+    page.wait_for_selector("#map[data-drawn] canvas", timeout=15_000)
+    return int(page.get_attribute("#map", "data-drawn"))
+
+
+def test_staff_member_explores_the_map_of_helsingor(live_server, page):
+    """The "done when" scenario: legend, bridging filter, focus, back before the harvest."""
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server + "/kort/")
+    page.get_by_label("Kommune").select_option(label="Helsingør")
+    page.get_by_role("button", name="Vis kort").click()
+    page.wait_for_url(re.compile(r"municipality=helsingor"))
+    legend = page.locator("#legend-forms")
+    for form in ("Samlende", "Brobyggende", "Forbindende"):
+        assert legend.get_by_text(form).is_visible()
+    assert _drawn(page) > 10
+    every = _ties(page)
+    page.get_by_label("Relationens form").select_option("bridging")
+    page.get_by_role("button", name="Vis kort").click()
+    page.wait_for_url(re.compile(r"form=bridging"))
+    bridging = _ties(page)
+    assert 0 < bridging < every
+    page.get_by_label("Fokus på aktør").select_option(label="Café Vinkeldammen")
+    page.get_by_role("button", name="Vis kort").click()
+    page.wait_for_url(re.compile(r"focus=\d+"))
+    focused = _ties(page)
+    assert 0 < focused <= bridging
+    assert page.get_by_text("Fokus på Café Vinkeldammen").is_visible()
+    page.get_by_label("Pr. dato").fill("2024-01-01")
+    page.get_by_label("Pr. dato").press("Enter")
+    page.wait_for_url(re.compile(r"as_of=2024-01-01"))
+    assert _ties(page) < focused
+    assert _drawn(page) >= 1
+    assert _serious(page) == []
+    assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_the_map_works_by_keyboard_and_on_a_phone(live_server, phone):
+    phone.goto(live_server + "/kort/?municipality=helsingor")
+    assert _drawn(phone) > 0
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    phone.get_by_label("Find en aktør").focus()
+    phone.keyboard.type("vinkel")
+    phone.keyboard.press("Enter")
+    phone.get_by_role("link", name="Café Vinkeldammen").first.click()
+    assert "focus=" in phone.url
+
+
+def test_the_timeline_shows_before_and_after(live_server, page):
+    page.goto(live_server + "/kort/forandring")
+    page.get_by_label("Kommune").select_option(label="Helsingør")
+    page.get_by_label("Høstperiode").select_option(index=1)
+    page.get_by_role("button", name="Vis ændringer").click()
+    assert page.get_by_role("heading", name=re.compile("Nye relationer")).is_visible()
+    assert _serious(page) == []
+
+
+def test_a_hostile_actor_name_never_runs_as_script(live_server, page, browser):
+    """Record an outcome whose new actor is named like an attack, then open the map of
+    every municipality, search for it, and open the standalone file with no network."""
+    dialogs = _no_dialogs(page)
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("medlem.helsingor@brobyg.example.dk")
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.goto(live_server + "/harvests/helsingor-2024-26/outcomes/new")
+    page.get_by_label("Overskrift").fill("En aktør med et mærkeligt navn")
+    page.locator("details.inline-actor summary").click()
+    page.get_by_label("Eller tilføj en manglende aktør: navn").fill(EVIL)
+    page.get_by_label("Hvad ændrede sig").fill("Aktøren begyndte at mødes med caféen i 2025.")
+    page.get_by_label("Hvornår (dato)").fill("2025-10-01")
+    page.get_by_role("button", name="Gem").click()
+    page.goto(live_server + "/kort/?q=onerror")
+    assert _drawn(page) > 0
+    assert page.locator("#found-h").is_visible()
+    assert page.get_by_role("link", name=EVIL).first.is_visible()  # shown as text
+    # hover every node so vis-network builds each tooltip
+    page.evaluate(
+        "() => { const n = window.brobygMap; for (const id of n.body.nodeIndices) {"
+        " n.selectNodes([id]); } }"
+    )
+    html = page.request.get(live_server + "/kort/hent.html").text()
+    offline = browser.new_context()
+    offline.route("**/*", lambda route: route.abort())
+    standalone = offline.new_page()
+    offline_dialogs = _no_dialogs(standalone)
+    standalone.set_content(html)
+    assert _drawn(standalone) > 20
+    assert standalone.locator("#map canvas").is_visible()
+    offline.close()
+    assert dialogs == [] and offline_dialogs == []
