@@ -16,8 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from harvest.coding import active_dimensions, scheme_of
 from harvest.errors import N_
@@ -204,7 +203,10 @@ def counted_outcomes(session: Session, harvest: Harvest) -> list[Outcome]:
     """Return the outcomes the analysis counts: every one of `harvest` not withdrawn, by id."""
     query = (
         select(Outcome)
-        .where(Outcome.harvest_id == harvest.id, Outcome.status != OutcomeStatus.WITHDRAWN.value)
+        .where(
+            col(Outcome.harvest_id) == harvest.id,
+            col(Outcome.status) != OutcomeStatus.WITHDRAWN.value,
+        )
         .order_by(col(Outcome.id))
     )
     return list(session.scalars(query))
@@ -442,7 +444,8 @@ def analyse_harvest(session: Session, harvest: Harvest) -> HarvestAnalysis:
     outcomes = counted_outcomes(session, harvest)
     withdrawn = session.scalars(
         select(Outcome.id).where(
-            Outcome.harvest_id == harvest.id, Outcome.status == OutcomeStatus.WITHDRAWN.value
+            col(Outcome.harvest_id) == harvest.id,
+            col(Outcome.status) == OutcomeStatus.WITHDRAWN.value,
         )
     ).all()
     kinds, sectors, places = actor_breakdowns(session, outcomes)

@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass, field
 
 from pydantic import Field
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
@@ -83,7 +83,7 @@ DEFAULT_DIMENSIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
 def ensure_default_scheme(session: Session) -> CodingScheme:
     """Return the default coding scheme, creating any of its missing parts."""
     scheme = session.scalars(
-        select(CodingScheme).where(CodingScheme.slug == DEFAULT_SCHEME)
+        select(CodingScheme).where(col(CodingScheme.slug) == DEFAULT_SCHEME)
     ).first()
     if scheme is None:
         scheme = CodingScheme(
@@ -118,14 +118,14 @@ def ensure_default_scheme(session: Session) -> CodingScheme:
 
 def _dimension(session: Session, scheme: CodingScheme, key: str) -> CodeDimension | None:
     query = select(CodeDimension).where(
-        CodeDimension.scheme_id == scheme.id, CodeDimension.key == key
+        col(CodeDimension.scheme_id) == scheme.id, col(CodeDimension.key) == key
     )
     return session.scalars(query).first()
 
 
 def codes_of(session: Session, dimension: CodeDimension) -> list[Code]:
     """Return the codes of a dimension in their order."""
-    query = select(Code).where(Code.dimension_id == dimension.id).order_by(col(Code.position))
+    query = select(Code).where(col(Code.dimension_id) == dimension.id).order_by(col(Code.position))
     return list(session.scalars(query))
 
 
@@ -155,17 +155,17 @@ def set_codes(
         current = set(
             session.scalars(
                 select(OutcomeCode.code_id).where(
-                    OutcomeCode.outcome_id == outcome_id,
+                    col(OutcomeCode.outcome_id) == outcome_id,
                     col(OutcomeCode.code_id).in_([c.id for c in by_key.values()]),
                 )
             )
         )
         for code_id in current - wanted:
             session.delete(session.get_one(OutcomeCode, (outcome_id, code_id)))
-        for code_id in wanted - current:
+        for new_id in wanted - current:
             session.add(
                 OutcomeCode(
-                    outcome_id=outcome_id, code_id=code_id or 0, coded_by_id=by.id if by else None
+                    outcome_id=outcome_id, code_id=new_id or 0, coded_by_id=by.id if by else None
                 )
             )
     session.flush()
@@ -177,7 +177,7 @@ def codes_for_outcome(session: Session, outcome_id: int) -> dict[str, list[str]]
         select(CodeDimension.key, Code.key)
         .join(Code, col(Code.dimension_id) == CodeDimension.id)
         .join(OutcomeCode, col(OutcomeCode.code_id) == Code.id)
-        .where(OutcomeCode.outcome_id == outcome_id)
+        .where(col(OutcomeCode.outcome_id) == outcome_id)
         .order_by(col(CodeDimension.position), col(Code.position))
     )
     result: dict[str, list[str]] = {}
@@ -239,7 +239,7 @@ def list_schemes(session: Session) -> list[CodingScheme]:
 
 def scheme_by_slug(session: Session, slug: str) -> CodingScheme:
     """Return the scheme called `slug` or raise `NotFound`."""
-    scheme = session.scalars(select(CodingScheme).where(CodingScheme.slug == slug)).first()
+    scheme = session.scalars(select(CodingScheme).where(col(CodingScheme.slug) == slug)).first()
     if scheme is None:
         raise NotFound(N_("There is no coding scheme '%(slug)s'."), slug=slug)
     return scheme
@@ -247,7 +247,7 @@ def scheme_by_slug(session: Session, slug: str) -> CodingScheme:
 
 def dimensions_of(session: Session, scheme: CodingScheme) -> list[CodeDimension]:
     """Return all dimensions of a scheme, in use first by position, then retired ones."""
-    query = select(CodeDimension).where(CodeDimension.scheme_id == scheme.id)
+    query = select(CodeDimension).where(col(CodeDimension.scheme_id) == scheme.id)
     found = list(session.scalars(query))
     return sorted(found, key=lambda d: (is_retired(d), d.position, d.id or 0))
 
@@ -275,7 +275,7 @@ def create_scheme(
 ) -> CodingScheme:
     """Add a scheme; with `copy_from`, start it with that scheme's dimensions and codes in use."""
     values = validate(SchemeCreate, data)
-    if session.scalars(select(CodingScheme).where(CodingScheme.slug == values.slug)).first():
+    if session.scalars(select(CodingScheme).where(col(CodingScheme.slug) == values.slug)).first():
         raise ValidationFailed({"slug": (N_("A coding scheme with this short name exists."), {})})
     act_as(session, by)
     scheme = CodingScheme(slug=values.slug, name=values.name, description=values.description)
@@ -443,7 +443,7 @@ def code_use_counts(session: Session, scheme: CodingScheme) -> dict[int, int]:
         select(OutcomeCode.code_id, func.count())
         .join(Code, col(Code.id) == OutcomeCode.code_id)
         .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
-        .where(CodeDimension.scheme_id == scheme.id)
+        .where(col(CodeDimension.scheme_id) == scheme.id)
         .group_by(col(OutcomeCode.code_id))
     )
     return {code_id: n for code_id, n in session.execute(query)}
@@ -463,7 +463,9 @@ def assign_scheme(
 def harvests_using(session: Session, scheme: CodingScheme) -> list[Harvest]:
     """Return the harvests that code with `scheme`, by title."""
     query = (
-        select(Harvest).where(Harvest.coding_scheme_id == scheme.id).order_by(col(Harvest.title))
+        select(Harvest)
+        .where(col(Harvest.coding_scheme_id) == scheme.id)
+        .order_by(col(Harvest.title))
     )
     return list(session.scalars(query))
 
@@ -496,7 +498,7 @@ class CodingResult:
 
 def current_question(session: Session, outcome_id: int) -> int | None:
     """Return the id of the harvest question an outcome answers, if any."""
-    query = select(OutcomeQuestion.question_id).where(OutcomeQuestion.outcome_id == outcome_id)
+    query = select(OutcomeQuestion.question_id).where(col(OutcomeQuestion.outcome_id) == outcome_id)
     return session.scalars(query).first()
 
 
@@ -531,7 +533,7 @@ def code_outcomes(
     questions = {
         q.id
         for q in session.scalars(
-            select(HarvestQuestion).where(HarvestQuestion.harvest_id == harvest.id)
+            select(HarvestQuestion).where(col(HarvestQuestion.harvest_id) == harvest.id)
         )
     }
     result = CodingResult()

@@ -17,8 +17,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.styles import Font
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from harvest.analysis import HarvestAnalysis, analyse_harvest
 from harvest.coding import DEFAULT_DIMENSIONS, active_dimensions, scheme_of
@@ -192,7 +191,7 @@ def harvest_outcomes(session: Session, harvest: Harvest) -> list[ReportOutcome]:
     """Return every outcome of `harvest` (all statuses), by id, with actors, codes, question."""
     rows = list(
         session.scalars(
-            select(Outcome).where(Outcome.harvest_id == harvest.id).order_by(col(Outcome.id))
+            select(Outcome).where(col(Outcome.harvest_id) == harvest.id).order_by(col(Outcome.id))
         )
     )
     ids = [o.id for o in rows]

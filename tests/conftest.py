@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -40,15 +40,30 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_ready() -> str:
-    """Reset the PostgreSQL test database's schema and migrate it once."""
+    """Reset the PostgreSQL test database's schema and migrate it once.
+
+    Under pytest-xdist each worker gets a database of its own (`<name>_<worker>`),
+    made from the given one, so parallel workers never empty each other's tables."""
     assert PG_URL
-    engine = make_engine(PG_URL)
+    url = make_url(PG_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        name = f"{url.database}_{worker}"
+        admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if exists.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = url.set(database=name)
+    rendered = url.render_as_string(hide_password=False)
+    engine = make_engine(rendered)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     engine.dispose()
-    return PG_URL
+    return rendered
 
 
 def _truncate_all(url: str) -> None:

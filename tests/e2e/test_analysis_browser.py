@@ -4,28 +4,11 @@ edits the coding scheme; the pages are accessible and fit a phone."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the documented demo accounts
+from tests.e2e.helpers import login, serious_violations
+
 EVALUATOR = "evaluator@brobyg.example.dk"
-
-
-def _login(page, base, email=EVALUATOR):
-    page.goto(base + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(base + "/")
-
-
-def _serious(page):
-    violations = Axe().run(page).response["violations"]
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(
@@ -39,13 +22,13 @@ def _serious(page):
     ],
 )
 def test_analysis_and_coding_pages_are_accessible(live_server, page, path):
-    _login(page, live_server)
+    login(page, live_server, EVALUATOR)
     page.goto(live_server + path)
-    assert _serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_the_charts_show_the_same_numbers_as_their_tables(live_server, page):
-    _login(page, live_server)
+    login(page, live_server, EVALUATOR)
     page.goto(live_server + "/harvests/helsingor-2024-26/analysis")
     figure = page.locator('figure[aria-labelledby="code-type_of_change-caption"]')
     bars = figure.locator("svg rect.chart-bar")
@@ -60,7 +43,7 @@ def test_the_charts_show_the_same_numbers_as_their_tables(live_server, page):
 
 
 def test_an_evaluator_codes_an_outcome_by_keyboard(live_server, page):
-    _login(page, live_server)
+    login(page, live_server, EVALUATOR)
     page.goto(live_server + "/harvests/helsingor-2024-26/coding")
     first = page.locator("table.coding-table tbody tr").first
     select = first.locator("select").nth(3)  # significance rating
@@ -75,7 +58,7 @@ def test_an_evaluator_codes_an_outcome_by_keyboard(live_server, page):
 
 
 def test_the_analysis_fits_a_phone(live_server, phone):
-    _login(phone, live_server)
+    login(phone, live_server, EVALUATOR)
     phone.goto(live_server + "/harvests/helsingor-2024-26/analysis")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 362

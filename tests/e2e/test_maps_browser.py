@@ -3,19 +3,9 @@ offline drawing of the standalone file, and names that must never run as script.
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
+from tests.e2e.helpers import DEMO_PASSWORD, serious_violations
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the documented demo accounts
 EVIL = "</script><script>alert(1)</script><img src=x onerror=alert(1)>"
-
-
-def _serious(page):
-    violations = Axe().run(page).response["violations"]
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _no_dialogs(page):
@@ -62,7 +52,7 @@ def test_staff_member_explores_the_map_of_helsingor(live_server, page):
     page.wait_for_url(re.compile(r"as_of=2024-01-01"))
     assert _ties(page) < focused
     assert _drawn(page) >= 1
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     assert not [e for e in errors if "Content Security Policy" in e]
 
 
@@ -84,7 +74,7 @@ def test_the_timeline_shows_before_and_after(live_server, page):
     page.get_by_label("Høstperiode").select_option(index=1)
     page.get_by_role("button", name="Vis ændringer").click()
     assert page.get_by_role("heading", name=re.compile("Nye relationer")).is_visible()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_a_hostile_actor_name_never_runs_as_script(live_server, page, browser):

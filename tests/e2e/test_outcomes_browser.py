@@ -3,26 +3,8 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the documented demo accounts
-
-
-def _login(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(base + "/")
-
-
-def _serious(page):
-    violations = Axe().run(page).response["violations"]
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+from tests.e2e.helpers import login, serious_violations
 
 
 @pytest.mark.parametrize(
@@ -30,14 +12,14 @@ def _serious(page):
 )
 def test_public_outcome_pages_are_accessible(live_server, page, path):
     page.goto(live_server + path)
-    assert _serious(page) == []
+    assert serious_violations(page) == []
 
 
 def test_member_records_moves_and_finds_an_outcome(live_server, page):
-    _login(page, live_server, "medlem.helsingor@brobyg.example.dk")
+    login(page, live_server, "medlem.helsingor@brobyg.example.dk")
     page.goto(live_server + "/harvests/helsingor-2024-26")
     page.get_by_role("link", name="Registrér en forandring").click()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.get_by_label("Overskrift").fill("Roklubben åbner en prøvetime for nye")
     page.get_by_label("Social aktør, der har ændret sig").select_option(label="Café Vinkeldammen")
     page.get_by_label("Hvad ændrede sig").fill(
@@ -50,7 +32,7 @@ def test_member_records_moves_and_finds_an_outcome(live_server, page):
     )
     page.get_by_role("button", name="Gem").click()
     assert page.get_by_text("Forandringen er gemt.").is_visible()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Flyt til: Gennemgået").click()
     assert page.get_by_text("Status er nu: Gennemgået.").is_visible()
     page.goto(live_server + "/harvests/helsingor-2024-26?q=prøvetim")
@@ -58,7 +40,7 @@ def test_member_records_moves_and_finds_an_outcome(live_server, page):
 
 
 def test_the_outcome_form_works_on_a_phone(live_server, phone):
-    _login(phone, live_server, "medlem.helsingor@brobyg.example.dk")
+    login(phone, live_server, "medlem.helsingor@brobyg.example.dk")
     phone.goto(live_server + "/harvests/helsingor-2024-26/outcomes/new")
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

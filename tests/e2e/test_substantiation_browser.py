@@ -3,27 +3,9 @@ a phone by keyboard with no account, the verdict shows on the outcome, and the l
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
+from tests.e2e.helpers import login, serious_violations
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the documented demo accounts
 OUTCOME = "Brugerrådet overtager planlægningen af caféens fredagsspisning"
-
-
-def _login(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(base + "/")
-
-
-def _serious(page):
-    violations = Axe().run(page).response["violations"]
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _choose(page, question, keys):
@@ -35,24 +17,24 @@ def _choose(page, question, keys):
 
 
 def test_evaluator_sends_a_link_and_the_substantiator_answers_on_a_phone(live_server, page, phone):
-    _login(page, live_server, "evaluator@brobyg.example.dk")
+    login(page, live_server, "evaluator@brobyg.example.dk")
     page.goto(live_server + "/harvests/helsingor-2024-26")
     page.get_by_role("link", name="Substantiering").click()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.get_by_label(re.compile(OUTCOME)).check()
     page.get_by_label("Navn på den person, du spørger").fill("Sofie (e2e)")
     page.get_by_label("Personens rolle").fill("Formand for brugerrådet")
     page.get_by_role("button", name="Lav personlige links").click()
     link = page.get_by_label(re.compile("Link til Sofie")).input_value()
     assert link.startswith(live_server + "/s/")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
 
     phone.goto(link)
     assert phone.get_by_role("heading", name=OUTCOME).is_visible()
     assert "Dit navn offentliggøres ikke" in phone.content()
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     _choose(phone, "Skete forandringen, som den er beskrevet?", ["Space"])
     _choose(phone, "Er betydningen beskrevet retvisende?", ["ArrowDown"])
     _choose(phone, "Er bidraget beskrevet troværdigt?", ["ArrowDown", "ArrowDown"])
@@ -70,7 +52,7 @@ def test_evaluator_sends_a_link_and_the_substantiator_answers_on_a_phone(live_se
     assert "Formand for brugerrådet" in section.inner_text()
     assert "Delvist enig" in section.inner_text() and "Uenig" in section.inner_text()
     assert page.get_by_text("En substantiator er uenig i en del af forandringen.").is_visible()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
 
     response = phone.goto(link)
     assert response.status == 410
@@ -82,4 +64,4 @@ def test_a_forged_link_gets_a_clear_accessible_page(live_server, phone):
     response = phone.goto(live_server + "/s/not-a-real-token")
     assert response.status == 404
     assert "Linket er ikke gyldigt" in phone.content()
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
