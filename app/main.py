@@ -22,6 +22,16 @@ NAV = (
 )
 
 
+HARVEST_PAGES = (
+    "outcomes.harvest",
+    "outcomes.new",
+    "imports.",
+    "substantiation.",
+    "coding.",
+    "analysis.",
+)
+
+
 @bp.app_context_processor
 def _navigation() -> dict[str, Any]:
     def nav_items() -> list[tuple[str, Any, bool]]:
@@ -29,8 +39,10 @@ def _navigation() -> dict[str, Any]:
         items = [item for item in NAV if item[0] in current_app.view_functions]
         here = request.endpoint or ""
         current = next((e for e, _, _ in items if e == here), None)
-        if current is None and (here.startswith("outcomes.harvest") or here.startswith("imports.")):
+        if current is None and here.startswith(HARVEST_PAGES):
             current = "outcomes.harvest_index"
+        elif current is None and here.startswith("outcomes."):
+            current = "outcomes.index"
         if current is None:
             current = next((e for e, _, section in items if section == request.blueprint), None)
         return [(endpoint, label, endpoint == current) for endpoint, label, _ in items]

@@ -102,3 +102,17 @@ def test_front_page_escapes_names(client, session, create_municipality):
     page = client.get("/").get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", "Forside"),
+        ("/harvests", "Høster"),
+        ("/outcomes", "Forandringer"),
+        ("/outcomes/999", "Forandringer"),
+    ],
+)
+def test_the_menu_marks_the_section_you_are_in(client, path, current):
+    page = client.get(path).get_data(as_text=True)
+    assert re.findall(r'aria-current="page">([^<]+)</a>', page) == [current]
