@@ -32,6 +32,19 @@ class UserError(click.ClickException):
         click.echo(self.format_message(), err=True)
 
 
+def write_output(output: str, content: bytes) -> None:
+    """Write `content` to the file `output`, or to stdout for "-"; say why if it cannot."""
+    if output == "-":
+        click.echo(content, nl=False)
+        return
+    try:
+        Path(output).write_bytes(content)
+    except OSError as exc:
+        raise UserError(
+            _("Could not write %(path)s: %(problem)s", path=output, problem=exc.strerror)
+        ) from None
+
+
 def _engine() -> Any:
     return current_app.extensions["brobyg.engine"]
 
@@ -338,16 +351,9 @@ def export_harvest(slug: str, fmt: str, output: str) -> None:
             else:
                 text = report_html(harvest_report, standalone=True)
             content = text.encode("utf-8")
-    if output == "-":
-        click.echo(content, nl=False)
-        return
-    try:
-        Path(output).write_bytes(content)
-    except OSError as exc:
-        raise UserError(
-            _("Could not write %(path)s: %(problem)s", path=output, problem=exc.strerror)
-        ) from None
-    click.echo(_("Wrote %(n)s outcomes to %(path)s.", n=count, path=output))
+    write_output(output, content)
+    if output != "-":
+        click.echo(_("Wrote %(n)s outcomes to %(path)s.", n=count, path=output))
 
 
 # Commands owned by other modules register themselves on `main` when imported.

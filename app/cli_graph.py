@@ -7,8 +7,17 @@ from typing import Any
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from app.cli import UserError, _engine, export_group, import_group, main, user_errors
+from app.cli import (
+    UserError,
+    _engine,
+    export_group,
+    import_group,
+    main,
+    user_errors,
+    write_output,
+)
 from app.i18n import translate
 from harvest import db
 from network import exports, kumu_import, scale
@@ -19,18 +28,6 @@ from network.maps import MapView, prepare_map
 def _view(session: Any, municipality: str | None, as_of: date | None) -> MapView:
     filters = parse_filters(session, {"municipality": municipality, "as_of": as_of})
     return prepare_map(session, filters)
-
-
-def _write(output: str, content: bytes) -> None:
-    if output == "-":
-        click.echo(content, nl=False)
-        return
-    try:
-        Path(output).write_bytes(content)
-    except OSError as exc:
-        raise UserError(
-            _("Could not write %(path)s: %(problem)s", path=output, problem=exc.strerror)
-        ) from None
 
 
 AS_OF = click.option(
@@ -62,7 +59,7 @@ def export_graph(municipality: str | None, as_of: Any, fmt: str, output: str) ->
     with db.unit_of_work(_engine()) as session:
         view = _view(session, municipality, as_of.date() if as_of else None)
         content = exports.export_graph(view, fmt)
-    _write(output, content)
+    write_output(output, content)
     if output != "-":
         click.echo(
             _(
@@ -93,7 +90,7 @@ def map_command(municipality: str | None, as_of: Any, output: str) -> None:
         else:
             title = _("Map of every municipality")
         html = standalone_html(view, labels(), title=title)
-    _write(output, html.encode("utf-8"))
+    write_output(output, html.encode("utf-8"))
     if output != "-":
         click.echo(
             _(
@@ -120,20 +117,18 @@ def import_graph(file: Path) -> None:
         result = kumu_import.import_kumu(session, file.read_bytes(), by=None)
     if not result.ok:
         for sheet, row, column, message, params in result.problems:
-            click.echo(
-                _(
-                    "%(sheet)s row %(row)s, %(column)s: %(problem)s",
-                    sheet=sheet,
-                    row=row,
-                    column=column,
-                    problem=translate(message, params),
-                ),
-                err=True,
+            problem = translate(message, params)
+            where = (
+                _("%(sheet)s row %(row)s, %(column)s", sheet=sheet, row=row, column=column)
+                if row
+                else file.name
             )
+            click.echo(f"{where}: {problem}", err=True)
         raise UserError(
-            _(
-                "%(n)s problems in %(file)s; nothing was imported.",
-                n=len(result.problems),
+            ngettext(
+                "%(num)d problem in %(file)s; nothing was imported.",
+                "%(num)d problems in %(file)s; nothing was imported.",
+                len(result.problems),
                 file=file.name,
             )
         )

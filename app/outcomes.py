@@ -71,6 +71,15 @@ def _visible_outcome(outcome_id: int) -> tuple[Outcome, User | None, set[int]]:
     return outcome, user, member_of
 
 
+def _writable_outcome(outcome_id: int) -> tuple[Outcome, Harvest, User | None, set[int]]:
+    """Return the outcome and its harvest if the viewer may write for its group, else 403."""
+    outcome, user, member_of = _visible_outcome(outcome_id)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    if not access.can_write_for_group(user, harvest.group_id, member_of):
+        abort(403)
+    return outcome, harvest, user, member_of
+
+
 def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -231,10 +240,7 @@ def new(slug: str) -> Any:
 @login_required
 def edit(outcome_id: int) -> Any:
     """Show the edit form; a save based on an old version shows both versions."""
-    outcome, user, member_of = _visible_outcome(outcome_id)
-    harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    if not access.can_write_for_group(user, harvest.group_id, member_of):
-        abort(403)
+    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
     if request.method == "GET":
         view = outcomes.outcome_view(db(), outcome)
         codes = coding.codes_for_outcome(db(), outcome.id or 0)
@@ -377,10 +383,7 @@ def _status_label(status: str) -> str:
 @login_required
 def comment(outcome_id: int) -> Any:
     """Add a review comment or an answer to one."""
-    outcome, user, member_of = _visible_outcome(outcome_id)
-    harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    if user is None or not (access.can_write_for_group(user, harvest.group_id, member_of)):
-        abort(403)
+    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
@@ -406,10 +409,7 @@ def comment(outcome_id: int) -> Any:
 @login_required
 def link(outcome_id: int) -> Any:
     """Record that this outcome led to another, or came from it."""
-    outcome, user, member_of = _visible_outcome(outcome_id)
-    harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    if not access.can_write_for_group(user, harvest.group_id, member_of):
-        abort(403)
+    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
     form = LinkForm()
     other = outcomes.get_outcome(db(), _int(form.other_id.data) or 0)
     if other.harvest_id != outcome.harvest_id:
@@ -425,10 +425,7 @@ def link(outcome_id: int) -> Any:
 @login_required
 def tie(outcome_id: int) -> Any:
     """Record a tie this outcome created or strengthened (the tie is made if missing)."""
-    outcome, user, member_of = _visible_outcome(outcome_id)
-    harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    if not access.can_write_for_group(user, harvest.group_id, member_of):
-        abort(403)
+    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
     form = TieForm(MultiDict(request.form))
     data = {
         "source_id": _int(form.source_id.data),

@@ -49,7 +49,7 @@ class NeedBase(Checked):
 
 
 class NeedCreate(NeedBase):
-    pass
+    """A new information need: the base fields, with no version yet."""
 
 
 class NeedUpdate(NeedBase):

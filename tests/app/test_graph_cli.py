@@ -147,3 +147,22 @@ def test_demo_scale_adds_a_seeded_municipality_once(runner, session):
     )
     assert graph.exit_code == 0
     assert io.StringIO(graph.output).read().count('"source_id"') == 160
+
+
+def test_an_unwritable_output_is_named_not_a_traceback(runner, town, tmp_path):
+    missing = tmp_path / "no-such-folder" / "map.html"
+    result = _invoke(runner, "map", "--municipality", "helsingor", "-o", missing)
+    assert result.exit_code == 1
+    assert "Kunne ikke skrive" in result.output and str(missing) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_that_is_not_a_workbook_imports_nothing(runner, town, tmp_path):
+    path = tmp_path / "kort.xlsx"
+    path.write_bytes(b"not a workbook")
+    before = _invoke(runner, "export", "graph", "--format", "json", "-o", "-").output
+    result = _invoke(runner, "import", "graph", path)
+    assert result.exit_code == 1
+    assert "1 problem i kort.xlsx; intet blev importeret." in result.output
+    assert "række 0" not in result.output
+    assert _invoke(runner, "export", "graph", "--format", "json", "-o", "-").output == before

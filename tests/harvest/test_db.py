@@ -27,9 +27,17 @@ def test_migrations_create_exactly_the_models_schema(engine):
     assert diff == []
 
 
-def test_upgrade_twice_is_harmless(engine):
+def test_upgrade_twice_is_harmless(engine, session, create_actor):
+    actor = create_actor(name="Bevares ved opgradering")
+    session.commit()
     upgrade(engine)
     upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [
+            "0003"
+        ]
+    session.expire_all()
+    assert session.get(type(actor), actor.id).name == "Bevares ved opgradering"
 
 
 def test_sqlite_pragmas(tmp_path):
