@@ -44,4 +44,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(substantiation_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
+    database.wrap_views(app)
     return app

@@ -11,6 +11,7 @@ from app.auth import signed_in_user
 from app.charts import chart_helpers
 from app.database import db
 from harvest import access, analysis, harvests, report, spreadsheet
+from harvest.access import Action
 from harvest.models import Harvest
 
 bp = Blueprint("analysis", __name__)
@@ -25,7 +26,7 @@ def _charts() -> dict[str, Any]:
 def _analysable(slug: str) -> Harvest:
     """Return the harvest if the signed-in user may analyse it; others get 403."""
     harvest = harvests.harvest_by_slug(db(), slug)
-    if not access.can_analyse(signed_in_user()):
+    if not access.may(db(), signed_in_user(), Action.ANALYSE):
         abort(403)
     return harvest
 

@@ -86,7 +86,6 @@ def login() -> Any:
         if user is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
-            session.commit()
             login_user(Account(user))
             flash(_("You are signed in."), "success")
             return redirect(_safe_next(request.args.get("next")))

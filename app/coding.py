@@ -1,6 +1,6 @@
 """Coding pages: the fast coding table of a harvest (many outcomes saved in one post)
 and the coding-scheme admin (dimensions, codes, which harvests use a scheme).
-The rules live in harvest.coding; evaluators and admins only (`access.can_analyse`)."""
+The rules live in harvest.coding; evaluators and admins only (`Action.ANALYSE`)."""
 
 from typing import Any
 
@@ -13,7 +13,8 @@ from flask_wtf import FlaskForm
 from app.auth import signed_in_user
 from app.database import db
 from app.i18n import error_text, field_errors
-from harvest import access, analysis, coding, harvests
+from harvest import access, analysis, coding, conflicts, harvests
+from harvest.access import Action
 from harvest.errors import StaleVersion, ValidationFailed
 from harvest.models import Code, CodeDimension, CodingScheme, Harvest, User
 
@@ -27,7 +28,7 @@ class PostForm(FlaskForm):
 
 def _coder() -> User:
     user = signed_in_user()
-    if user is None or not access.can_analyse(user):
+    if user is None or not access.may(db(), user, Action.ANALYSE):
         abort(403)
     return user
 
@@ -106,10 +107,8 @@ def harvest(slug: str) -> Any:
     try:
         result = coding.code_outcomes(db(), found, rows, by=user)
     except ValidationFailed as error:
-        db().rollback()
         flash(_("Nothing was saved: some codes are not in the coding scheme."), "error")
         return _table(found, page, field_errors(error)), 422
-    db().commit()
     if result.saved or not result.stale:
         flash(
             ngettext(
@@ -157,14 +156,11 @@ def schemes() -> Any:
                 copy_from=coding.scheme_by_slug(db(), source) if source else None,
                 by=user,
             )
-            db().commit()
             flash(_("The coding scheme is created."), "success")
             return redirect(url_for("coding.scheme", slug=scheme.slug))
         except ValidationFailed as error:
-            db().rollback()
             errors = field_errors(error)
     found = coding.list_schemes(db())
-    db().commit()
     return render_template(
         "coding/schemes.html",
         schemes=found,
@@ -176,7 +172,10 @@ def schemes() -> Any:
 
 
 def _scheme_page(
-    scheme: CodingScheme, errors: dict[str, str] | None = None, status: int = 200
+    scheme: CodingScheme,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    merged: conflicts.Merge | None = None,
 ) -> Any:
     return render_template(
         "coding/scheme.html",
@@ -189,6 +188,7 @@ def _scheme_page(
         form=PostForm(),
         errors=errors or {},
         values=request.form,
+        merged=merged,
     ), status
 
 
@@ -206,16 +206,16 @@ def scheme(slug: str) -> Any:
         "name": request.form.get("name", ""),
         "description": request.form.get("description", ""),
     }
+    read = _int(request.form.get("version")) or 0
     try:
-        coding.update_scheme(db(), found, data, _int(request.form.get("version")) or 0, by=user)
+        coding.update_scheme(db(), found, data, read, by=user)
     except ValidationFailed as error:
-        db().rollback()
         return _scheme_page(found, field_errors(error), 422)
     except StaleVersion:
-        db().rollback()
-        flash(_("Someone else changed this scheme meanwhile. Here it is as it is now."), "error")
-        return redirect(url_for("coding.scheme", slug=slug))
-    db().commit()
+        saved = {"name": found.name, "description": found.description}
+        base = conflicts.state_at(db(), "codingscheme", found.id or 0, read)
+        merged = conflicts.merge(data, saved, base, ("name", "description"))
+        return _scheme_page(found, status=409, merged=merged)
     flash(_("The coding scheme is saved."), "success")
     return redirect(url_for("coding.scheme", slug=slug))
 
@@ -271,10 +271,8 @@ def change(slug: str) -> Any:
         else:
             abort(400)
     except ValidationFailed as error:
-        db().rollback()
         flash(error_text(error), "error")
         return _scheme_page(found, field_errors(error), 422)
-    db().commit()
     flash(_("The coding scheme is saved."), "success")
     return redirect(
         url_for("coding.scheme", slug=slug)
@@ -292,6 +290,5 @@ def assign(slug: str) -> Any:
         abort(400)
     target = harvests.harvest_by_slug(db(), request.form.get("harvest", ""))
     coding.assign_scheme(db(), target, found, by=user)
-    db().commit()
     flash(_("%(harvest)s now codes with this scheme.", harvest=target.title), "success")
     return redirect(url_for("coding.scheme", slug=slug))

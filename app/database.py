@@ -1,4 +1,15 @@
-"""The database for the web layer: one engine per app, one session per request."""
+"""The database for the web layer: one engine per app, one session and one unit of work per
+request.
+
+Every view runs inside `unit_of_work`: its session commits once when the view answers
+below 400 to a POST, PUT, PATCH or DELETE, and rolls back otherwise, GETs included, so a
+read never writes and a view never commits. `attempt` runs service calls in a savepoint
+for views that catch a domain error and carry on."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.engine import Engine
@@ -26,6 +37,37 @@ def db() -> Session:
         write = not has_request_context() or request.method not in SAFE_METHODS
         g.db = open_session(engine(), write=write)
     return g.db
+
+
+def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a view so that its request commits once on success and rolls back otherwise."""
+
+    @wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        response = current_app.make_response(view(*args, **kwargs))
+        session = g.get("db")
+        if session is not None:
+            if request.method not in SAFE_METHODS and response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        return response
+
+    return run
+
+
+def wrap_views(app: Flask) -> None:
+    """Put every view of `app` inside the request's unit of work."""
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = unit_of_work(view)
+
+
+@contextmanager
+def attempt() -> Iterator[None]:
+    """Run service calls in a savepoint: a domain error undoes what they did and propagates."""
+    with db().begin_nested():
+        yield
 
 
 def _close(_exc: BaseException | None) -> None:

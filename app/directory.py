@@ -11,6 +11,7 @@ from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from app.auth import signed_in_user
+from app.conflicts import conflict_page
 from app.database import db
 from app.directory_forms import (
     ACTOR_FIELDS,
@@ -32,9 +33,11 @@ from harvest import (
     revisions,
     ties,
 )
+from harvest.access import Action, Target
 from harvest.demo import content_dir
 from harvest.errors import StaleVersion, ValidationFailed
-from harvest.models import Actor, Tie, User
+from harvest.models import User
+from harvest.records import state_of
 
 bp = Blueprint("directory", __name__, url_prefix="/aktoerer")
 WHEN_LABELS = {
@@ -48,11 +51,16 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
-def _editor() -> User:
+def _editor(target: Target | None = None, action: Action = Action.WRITE_ACTOR) -> User:
+    """Return the signed-in user if they may do `action` (to `target`, or to some record)."""
     user = signed_in_user()
-    if not access.can_edit_actors(user):
+    allowed = (
+        access.may_somewhere(db(), user, action)
+        if target is None
+        else access.may(db(), user, action, target)
+    )
+    if user is None or not allowed:
         abort(403)
-    assert user is not None
     return user
 
 
@@ -105,7 +113,7 @@ def index() -> Any:
         sector_labels=SECTOR_LABELS,
         when_labels=WHEN_LABELS,
         page_url=_page_url,
-        can_edit=access.can_edit_actors(signed_in_user()),
+        can_edit=access.may_somewhere(db(), signed_in_user(), Action.WRITE_ACTOR),
     )
 
 
@@ -116,7 +124,7 @@ def actor(actor_id: int) -> Any:
     member_of = accounts.group_ids_of(db(), user) if user else set()
     found = actors.get_actor(db(), actor_id)
     view = actor_pages.actor_page(db(), found, viewer=user, member_of=member_of)
-    can_edit = access.can_edit_actors(user)
+    can_edit = access.may(db(), user, Action.WRITE_ACTOR, actors.actor_target(found))
     return render_template(
         "directory/actor.html",
         view=view,
@@ -161,73 +169,60 @@ def new() -> Any:
     if form.validate_on_submit():
         try:
             created = actors.create_actor(db(), _actor_data(form), by=user)
-            db().commit()
             flash(_("The actor is saved."), "success")
             return redirect(url_for("directory.actor", actor_id=created.id))
         except ValidationFailed as error:
-            db().rollback()
             _show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("directory/actor_form.html", form=form, a=None), status
 
 
-def _actor_form_from(found: Actor) -> ActorForm:
+def _actor_values(state: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored actor's state as the edit form's values (also for the conflict page)."""
     municipalities = directory.municipality_names(db())
-    data: dict[str, Any] = {name: getattr(found, name) for name in ACTOR_FIELDS[:4]}
-    data.update({name: getattr(found, name) for name in ACTOR_FIELDS[8:]})
-    return ActorForm(
-        formdata=None,
-        data={
-            **data,
-            "tier": str(found.tier),
-            "municipality": municipalities[found.municipality_id][0]
-            if found.municipality_id
-            else "",
-            "tags": "; ".join(found.tags),
-            "target_groups": "; ".join(found.target_groups),
-            "accessibility": "; ".join(found.accessibility),
-            "version": str(found.version),
-        },
+    values: dict[str, Any] = {name: state.get(name) or "" for name in ACTOR_FIELDS}
+    values.update(
+        tier=str(state.get("tier") or ""),
+        municipality=municipalities[state["municipality_id"]][0]
+        if state.get("municipality_id") in municipalities
+        else "",
+        tags="; ".join(state.get("tags") or []),
+        target_groups="; ".join(state.get("target_groups") or []),
+        accessibility="; ".join(state.get("accessibility") or []),
     )
+    return values
 
 
 @bp.route("/<int:actor_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(actor_id: int) -> Any:
-    """Show the edit form; a save based on an old version shows both versions."""
-    user = _editor()
+    """Show the edit form; a save based on an old version shows the merge of both."""
     found = actors.get_actor(db(), actor_id)
+    user = _editor(actors.actor_target(found))
     if request.method == "GET":
-        form = _actor_form_from(found)
+        values = _actor_values(state_of(db(), found))
+        form = ActorForm(formdata=None, data={**values, "version": str(found.version)})
         _prepare_actor(form)
         return render_template("directory/actor_form.html", form=form, a=found)
     form = ActorForm()
     _prepare_actor(form)
     if form.validate_on_submit():
-        data = {**_actor_data(form), "version": _int(form.version.data) or 0}
+        read = _int(form.version.data) or 0
         try:
-            actors.update_actor(db(), found, data, by=user)
-            db().commit()
+            actors.update_actor(db(), found, {**_actor_data(form), "version": read}, by=user)
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("directory.actor", actor_id=actor_id))
         except StaleVersion:
-            db().rollback()
-            current = actors.get_actor(db(), actor_id)
-            saved = _actor_form_from(current)
-            form.version.data = str(current.version)
-            _prepare_actor(form)
-            return render_template(
-                "directory/conflict.html",
-                form=form,
-                a=current,
-                mine={name: getattr(form, name).data for name in ACTOR_FIELDS},
-                saved={name: getattr(saved, name).data for name in ACTOR_FIELDS},
-                fields=ACTOR_FIELDS,
+            return conflict_page(
+                form,
+                found,
+                read,
+                _actor_values,
+                ACTOR_FIELDS,
                 action=url_for("directory.edit", actor_id=actor_id),
                 what=_("this actor"),
-            ), 409
+            )
         except ValidationFailed as error:
-            db().rollback()
             _show_errors(form, error)
     return render_template("directory/actor_form.html", form=form, a=found), 422
 
@@ -236,7 +231,7 @@ def edit(actor_id: int) -> Any:
 @login_required
 def merge(actor_id: int) -> Any:
     """Merge this actor into another that is the same, keeping every tie and outcome."""
-    user = _editor()
+    user = _editor(action=Action.MERGE_ACTORS)
     duplicate = actors.get_actor(db(), actor_id)
     form = MergeForm()
     form.keep_id.choices = options(
@@ -254,7 +249,6 @@ def merge(actor_id: int) -> Any:
                 report = merging.merge_actors(
                     db(), duplicate, actors.get_actor(db(), keep_id), by=user
                 )
-                db().commit()
                 flash(
                     _(
                         "The actors are merged: %(ties)s ties and %(outcomes)s outcomes moved.",
@@ -265,7 +259,6 @@ def merge(actor_id: int) -> Any:
                 )
                 return redirect(url_for("directory.actor", actor_id=report.kept_id))
             except ValidationFailed as error:
-                db().rollback()
                 _show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("directory/merge.html", form=form, a=duplicate), status
@@ -301,69 +294,58 @@ def new_tie() -> Any:
         }
         try:
             tie = ties.create_tie(db(), data, by=user)
-            db().commit()
             flash(_("The tie is saved."), "success")
             return redirect(url_for("directory.actor", actor_id=tie.source_id))
         except ValidationFailed as error:
-            db().rollback()
             _show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("directory/tie_form.html", form=form, tie=None, ends=None), status
 
 
-def _tie_form_from(tie: Tie) -> TieEditForm:
-    return TieEditForm(
-        formdata=None,
-        data={
-            "kind": tie.kind,
-            "start": tie.start.isoformat() if tie.start else "",
-            "end": tie.end.isoformat() if tie.end else "",
-            "strength": str(tie.strength),
-            "form_override": tie.form_override or "",
-            "override_reason": tie.override_reason,
-            "note": tie.note,
-            "version": str(tie.version),
-        },
-    )
+def _tie_values(state: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored tie's state as the edit form's values (also for the conflict page)."""
+    return {
+        "kind": state.get("kind") or "",
+        "start": state.get("start") or "",
+        "end": state.get("end") or "",
+        "strength": str(state.get("strength") or ""),
+        "form_override": state.get("form_override") or "",
+        "override_reason": state.get("override_reason") or "",
+        "note": state.get("note") or "",
+    }
 
 
 @bp.route("/relationer/<int:tie_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_tie(tie_id: int) -> Any:
     """Edit a tie: kind, dates, strength, note and a reasoned override of its form."""
-    user = _editor()
     tie = ties.get_tie(db(), tie_id)
     ends = (actors.get_actor(db(), tie.source_id), actors.get_actor(db(), tie.target_id))
+    user = _editor(ties.tie_target(*ends))
     if request.method == "GET":
-        form = _tie_form_from(tie)
+        values = _tie_values(state_of(db(), tie))
+        form = TieEditForm(formdata=None, data={**values, "version": str(tie.version)})
         _prepare_tie(form)
         return render_template("directory/tie_form.html", form=form, tie=tie, ends=ends)
     form = TieEditForm()
     _prepare_tie(form)
     if form.validate_on_submit():
-        data = {**_tie_data(form), "version": _int(form.version.data) or 0}
+        read = _int(form.version.data) or 0
         try:
-            ties.update_tie(db(), tie, data, by=user)
-            db().commit()
+            ties.update_tie(db(), tie, {**_tie_data(form), "version": read}, by=user)
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("directory.actor", actor_id=ends[0].id))
         except StaleVersion:
-            db().rollback()
-            current = ties.get_tie(db(), tie_id)
-            saved = _tie_form_from(current)
-            form.version.data = str(current.version)
-            return render_template(
-                "directory/conflict.html",
-                form=form,
-                a=None,
-                mine={name: getattr(form, name).data for name in TIE_FIELDS},
-                saved={name: getattr(saved, name).data for name in TIE_FIELDS},
-                fields=TIE_FIELDS,
+            return conflict_page(
+                form,
+                tie,
+                read,
+                _tie_values,
+                TIE_FIELDS,
                 action=url_for("directory.edit_tie", tie_id=tie_id),
                 what=_("this tie"),
-            ), 409
+            )
         except ValidationFailed as error:
-            db().rollback()
             _show_errors(form, error)
     return render_template("directory/tie_form.html", form=form, tie=tie, ends=ends), 422
 

@@ -173,6 +173,7 @@ class LinkForm(FlaskForm):
             ]
         ),
     )
+    version = HiddenField()
 
 
 class TieForm(FlaskForm):
@@ -181,3 +182,4 @@ class TieForm(FlaskForm):
     kind = SelectField(_l("Kind of tie"), choices=_choices(TIE_KIND_LABELS))
     start = StringField(_l("Since (date)"), description=_l("YYYY-MM-DD"))
     strength = IntegerField(_l("Strength (1-3)"), default=2, validators=[Optional()])
+    version = HiddenField()

@@ -17,6 +17,7 @@ from app.auth import signed_in_user
 from app.database import db
 from app.i18n import error_text, translate
 from harvest import access, harvests, report, spreadsheet
+from harvest.access import Action, Target
 from harvest.models import Harvest, User
 from harvest.report import HarvestReport
 
@@ -67,7 +68,8 @@ def _evaluator_harvest(slug: str) -> tuple[Harvest, User]:
     """Return the harvest and the signed-in evaluator or admin; others get 403."""
     harvest = harvests.harvest_by_slug(db(), slug)
     user = signed_in_user()
-    if user is None or not access.can_write_for_group(user, None, set()):
+    target = Target(group_id=harvest.group_id)
+    if user is None or not access.may(db(), user, Action.IMPORT_OUTCOMES, target):
         abort(403)
     return harvest, user
 
@@ -137,7 +139,6 @@ def create(slug: str) -> Any:
     try:
         plan = spreadsheet.plan_import(db(), harvest, spreadsheet.read_table(content, filename))
     except spreadsheet.SpreadsheetError as error:
-        db().rollback()
         form.file.errors = [error_text(error)]
         return render_template(
             "imports/new.html",
@@ -150,7 +151,6 @@ def create(slug: str) -> Any:
     token = None
     if plan.ok:
         token = spreadsheet.store_upload(db(), harvest, user, filename, content).token
-        db().commit()
     return _review(harvest, plan, filename, token), 200 if plan.ok else 422
 
 
@@ -165,10 +165,8 @@ def confirm(slug: str) -> Any:
     upload = spreadsheet.pending_upload(db(), form.token.data or "", harvest, user)
     plan = spreadsheet.import_outcomes(db(), harvest, upload.content, upload.filename, by=user)
     if not plan.ok:
-        db().rollback()
         return _review(harvest, plan, upload.filename, None), 422
     spreadsheet.discard_upload(db(), upload)
-    db().commit()
     flash(
         _(
             "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",

@@ -122,7 +122,6 @@ def _map_from_request() -> MapView:
     if depth not in (1, 2):
         raise ValidationFailed({"depth": (N_("Choose 1 or 2 steps."), {})})
     view = prepare_map(db(), filters, _viewer(), focus=focus, depth=depth)
-    db().commit()  # keeps a freshly computed layout or metrics for the next visitor
     return view
 
 

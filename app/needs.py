@@ -8,14 +8,17 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth import signed_in_user
+from app.conflicts import conflict_page
 from app.database import db
 from app.directory_forms import FREQUENCY_LABELS, NEED_FIELDS, NeedForm
 from app.forms import options
 from app.i18n import field_errors
 from harvest import access, actors, directory, needs, pages
+from harvest.access import Action
 from harvest.demo import content_dir
 from harvest.errors import StaleVersion, ValidationFailed
 from harvest.models import InformationNeed
+from harvest.records import state_of
 
 bp = Blueprint("needs", __name__, url_prefix="/behov")
 
@@ -31,7 +34,7 @@ def _page_titles() -> dict[str, tuple[str, str]]:
 
 
 def _reader() -> None:
-    if not access.can_read_internal(signed_in_user()):
+    if not access.may(db(), signed_in_user(), Action.READ_INTERNAL):
         abort(403)
 
 
@@ -58,7 +61,7 @@ def index() -> Any:
         frequency_labels=FREQUENCY_LABELS,
         page_titles=_page_titles(),
         unanswered=needs.count_unanswered(db()),
-        can_record=access.can_record_needs(signed_in_user()),
+        can_record=access.may_somewhere(db(), signed_in_user(), Action.WRITE_NEED),
         page_url=lambda n: url_for("needs.index", **kept, page=n),
     )
 
@@ -89,9 +92,15 @@ def _show_errors(form: NeedForm, error: ValidationFailed) -> None:
             form.form_errors.append(message)
 
 
-def _writer() -> Any:
+def _writer(need: InformationNeed | None = None) -> Any:
+    """Return the signed-in user if they may write `need` (or record needs at all)."""
     user = signed_in_user()
-    if not access.can_record_needs(user):
+    allowed = (
+        access.may_somewhere(db(), user, Action.WRITE_NEED)
+        if need is None
+        else access.may(db(), user, Action.WRITE_NEED, needs.need_target(need))
+    )
+    if user is None or not allowed:
         abort(403)
     return user
 
@@ -108,64 +117,55 @@ def new() -> Any:
     if form.validate_on_submit():
         try:
             needs.record_need(db(), _data(form), by=user)
-            db().commit()
             flash(_("The need is saved."), "success")
             return redirect(url_for("needs.index"))
         except ValidationFailed as error:
-            db().rollback()
             _show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("needs/form.html", form=form, need=None), status
 
 
-def _form_from(need: InformationNeed) -> NeedForm:
-    municipality, group = needs.slugs_of(db(), need)
-    return NeedForm(
-        formdata=None,
-        obj=need,
+def _need_values(state: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored need's state as the edit form's values (also for the conflict page)."""
+    municipality, group = needs.slugs_of(db(), state.get("municipality_id"), state.get("group_id"))
+    values: dict[str, Any] = {name: state.get(name) or "" for name in NEED_FIELDS}
+    values.update(
         municipality=municipality or "",
         group=group or "",
-        answer_actor_id=str(need.answer_actor_id or ""),
-        version=str(need.version),
+        answer_actor_id=str(state.get("answer_actor_id") or ""),
     )
+    return values
 
 
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(need_id: int) -> Any:
-    """Edit a need or say what answers it; a stale save shows both versions."""
-    user = _writer()
+    """Edit a need or say what answers it; a stale save shows the merge of both versions."""
     need = needs.get_need(db(), need_id)
+    user = _writer(need)
     if request.method == "GET":
-        form = _form_from(need)
+        values = _need_values(state_of(db(), need))
+        form = NeedForm(formdata=None, data={**values, "version": str(need.version)})
         _prepare(form)
         return render_template("needs/form.html", form=form, need=need)
     form = NeedForm()
     _prepare(form)
     if form.validate_on_submit():
+        read = _int(form.version.data) or 0
         try:
-            needs.update_need(
-                db(), need, {**_data(form), "version": _int(form.version.data) or 0}, by=user
-            )
-            db().commit()
+            needs.update_need(db(), need, {**_data(form), "version": read}, by=user)
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("needs.index"))
         except StaleVersion:
-            db().rollback()
-            current = needs.get_need(db(), need_id)
-            saved = _form_from(current)
-            _prepare(saved)
-            form.version.data = str(current.version)
-            return render_template(
-                "directory/conflict.html",
-                form=form,
-                mine={name: getattr(form, name).data for name in NEED_FIELDS},
-                saved={name: getattr(saved, name).data for name in NEED_FIELDS},
-                fields=NEED_FIELDS,
+            return conflict_page(
+                form,
+                need,
+                read,
+                _need_values,
+                NEED_FIELDS,
                 action=url_for("needs.edit", need_id=need_id),
                 what=_("this need"),
-            ), 409
+            )
         except ValidationFailed as error:
-            db().rollback()
             _show_errors(form, error)
     return render_template("needs/form.html", form=form, need=need), 422

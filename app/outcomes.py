@@ -12,7 +12,8 @@ from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from app.auth import signed_in_user
-from app.database import db
+from app.conflicts import conflict_page
+from app.database import attempt, db
 from app.forms import (
     CHANGE_TYPES,
     PART_LABELS,
@@ -31,6 +32,7 @@ from harvest import (
     accounts,
     actors,
     coding,
+    directory,
     harvests,
     outcomes,
     review,
@@ -39,8 +41,10 @@ from harvest import (
     substantiation,
     workflow,
 )
+from harvest.access import Action, Target
 from harvest.errors import StaleVersion, ValidationFailed, WarningsNotConfirmed
 from harvest.models import Harvest, Outcome, OutcomeStatus, User
+from harvest.records import state_of
 
 bp = Blueprint("outcomes", __name__)
 FORM_FIELDS = (
@@ -65,17 +69,17 @@ def _visible_outcome(outcome_id: int) -> tuple[Outcome, User | None, set[int]]:
     """Return the outcome if the viewer may see it; hidden ones are 404, not 403."""
     user, member_of = _viewer()
     outcome = outcomes.get_outcome(db(), outcome_id)
-    harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    if not access.can_see_outcome(user, outcome.status, harvest.group_id, member_of):
+    if not access.may(db(), user, Action.READ_OUTCOME, outcomes.outcome_target(db(), outcome)):
         abort(404)
     return outcome, user, member_of
 
 
 def _writable_outcome(outcome_id: int) -> tuple[Outcome, Harvest, User | None, set[int]]:
-    """Return the outcome and its harvest if the viewer may write for its group, else 403."""
+    """Return the outcome and its harvest if the viewer may write it now, else 403."""
     outcome, user, member_of = _visible_outcome(outcome_id)
     harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    if not access.can_write_for_group(user, harvest.group_id, member_of):
+    target = outcomes.outcome_target(db(), outcome, harvest)
+    if not access.may(db(), user, Action.WRITE_OUTCOME, target):
         abort(403)
     return outcome, harvest, user, member_of
 
@@ -124,7 +128,7 @@ def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
         actor_choices=actors.actor_choices(db()),
         args=request.args,
         can_write=harvest is not None
-        and access.can_write_for_group(user, harvest.group_id, member_of),
+        and access.may(db(), user, Action.WRITE_OUTCOME, Target(group_id=harvest.group_id)),
         **context,
     )
 
@@ -159,12 +163,13 @@ def _prepare(form: OutcomeForm, harvest: Harvest) -> None:
     form.question_id.choices = options([("", _("— none yet —")), *questions])
 
 
-def _data(form: OutcomeForm, user: User | None, status: str) -> dict[str, Any]:
+def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(form, name).data or "" for name in FORM_FIELDS}
     data["status"] = status
     data["contributor_ids"] = [int(i) for i in form.contributor_ids.data or [] if str(i).isdigit()]
     actor_id = _int(form.changed_actor_id.data)
     if form.new_actor_name.data and form.new_actor_name.data.strip():
+        municipality = directory.municipality_names(db()).get(harvest.municipality_id or 0)
         actor = actors.actor_by_name(db(), form.new_actor_name.data) or actors.create_actor(
             db(),
             {
@@ -172,6 +177,7 @@ def _data(form: OutcomeForm, user: User | None, status: str) -> dict[str, Any]:
                 "kind": form.new_actor_kind.data,
                 "sector": form.new_actor_sector.data,
                 "tier": form.new_actor_tier.data,
+                "municipality": municipality[0] if municipality else None,
             },
             by=user,
         )
@@ -180,16 +186,46 @@ def _data(form: OutcomeForm, user: User | None, status: str) -> dict[str, Any]:
     return data
 
 
-def _save_codes(outcome: Outcome, harvest: Harvest, form: OutcomeForm, user: User | None) -> None:
-    choices = {
+def _codes(form: OutcomeForm) -> dict[str, list[str]]:
+    return {
         key: [value] if value else []
         for key, value in (
             ("type_of_change", form.type_of_change.data),
             ("social_capital_form", form.social_capital_form.data),
         )
     }
-    coding.set_codes(db(), outcome.id or 0, coding.scheme_of(db(), harvest), choices, by=user)
-    outcomes.set_question(db(), outcome, _int(form.question_id.data))
+
+
+def _outcome_values(state: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored outcome's state as the edit form's values (also for the conflict page)."""
+    codes = state.get("codes") or {}
+    values = {name: state.get(name) or "" for name in FORM_FIELDS}
+    values.update(
+        changed_actor_id=str(state.get("changed_actor_id") or ""),
+        contributor_ids=[str(i) for i in state.get("contributor_ids") or []],
+        question_id=str(state.get("question_id") or ""),
+        type_of_change=(codes.get("type_of_change") or [""])[0],
+        social_capital_form=(codes.get("social_capital_form") or [""])[0],
+    )
+    return values
+
+
+MERGED_FIELDS = (
+    "title",
+    "changed_actor_id",
+    "change",
+    "when_start",
+    "when_end",
+    "where",
+    "significance",
+    "contribution",
+    "contributor_ids",
+    "sources",
+    "evidence",
+    "question_id",
+    "type_of_change",
+    "social_capital_form",
+)
 
 
 def _form_errors(form: OutcomeForm, error: ValidationFailed) -> None:
@@ -207,8 +243,8 @@ def _form_errors(form: OutcomeForm, error: ValidationFailed) -> None:
 def new(slug: str) -> Any:
     """Show the form for a new outcome and record it."""
     harvest = harvests.harvest_by_slug(db(), slug)
-    user, member_of = _viewer()
-    if not access.can_write_for_group(user, harvest.group_id, member_of):
+    user, _member_of = _viewer()
+    if not access.may(db(), user, Action.WRITE_OUTCOME, Target(group_id=harvest.group_id)):
         abort(403)
     form = OutcomeForm()
     _prepare(form, harvest)
@@ -218,16 +254,15 @@ def new(slug: str) -> Any:
             outcome = outcomes.record_outcome(
                 db(),
                 harvest,
-                _data(form, user, form.status.data or "draft"),
+                _data(form, harvest, user, form.status.data or "draft"),
                 by=user,
                 confirm_warnings=bool(form.confirm_warnings.data),
+                codes=_codes(form),
+                question_id=_int(form.question_id.data),
             )
-            _save_codes(outcome, harvest, form, user)
-            db().commit()
             flash(_("The outcome is saved."), "success")
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
         except ValidationFailed as error:
-            db().rollback()
             warnings = isinstance(error, WarningsNotConfirmed)
             _form_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
@@ -239,23 +274,11 @@ def new(slug: str) -> Any:
 @bp.route("/outcomes/<int:outcome_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(outcome_id: int) -> Any:
-    """Show the edit form; a save based on an old version shows both versions."""
-    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
+    """Show the edit form; a save based on an old version shows the merge of both."""
+    outcome, harvest, user, _member_of = _writable_outcome(outcome_id)
     if request.method == "GET":
-        view = outcomes.outcome_view(db(), outcome)
-        codes = coding.codes_for_outcome(db(), outcome.id or 0)
-        form = OutcomeForm(
-            formdata=None,
-            obj=outcome,
-            version=outcome.version,
-            changed_actor_id=str(outcome.changed_actor_id or ""),
-            contributor_ids=[str(a.id) for a in view.contributors],
-            question_id=str(view.question_id or ""),
-            type_of_change=(codes.get("type_of_change") or [""])[0],
-            social_capital_form=(codes.get("social_capital_form") or [""])[0],
-            when_start=outcome.when_start.isoformat() if outcome.when_start else "",
-            when_end=outcome.when_end.isoformat() if outcome.when_end else "",
-        )
+        values = _outcome_values(state_of(db(), outcome))
+        form = OutcomeForm(formdata=None, data={**values, "version": str(outcome.version)})
         _prepare(form, harvest)
         return render_template(
             "outcomes/form.html", form=form, harvest=harvest, outcome=outcome, warnings=False
@@ -263,36 +286,32 @@ def edit(outcome_id: int) -> Any:
     form = OutcomeForm()
     _prepare(form, harvest)
     warnings = False
-    conflict = None
     if form.validate_on_submit():
+        read = _int(form.version.data) or 0
         try:
             outcomes.update_outcome(
                 db(),
                 outcome,
-                _data(form, user, outcome.status),
-                _int(form.version.data) or 0,
+                _data(form, harvest, user, outcome.status),
+                read,
                 by=user,
                 confirm_warnings=bool(form.confirm_warnings.data),
+                codes=_codes(form),
+                question_id=_int(form.question_id.data),
             )
-            _save_codes(outcome, harvest, form, user)
-            db().commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
-        except StaleVersion as stale:
-            db().rollback()
-            conflict = outcomes.get_outcome(db(), outcome_id)
-            form.version.data = str(conflict.version)
-            return render_template(
-                "outcomes/conflict.html",
-                form=form,
-                harvest=harvest,
-                outcome=conflict,
-                mine={name: getattr(form, name).data for name in FORM_FIELDS},
-                fields=FORM_FIELDS,
-                stale=stale,
-            ), 409
+        except StaleVersion:
+            return conflict_page(
+                form,
+                outcome,
+                read,
+                _outcome_values,
+                MERGED_FIELDS,
+                action=url_for("outcomes.edit", outcome_id=outcome.id),
+                what=_("this outcome"),
+            )
         except ValidationFailed as error:
-            db().rollback()
             warnings = isinstance(error, WarningsNotConfirmed)
             _form_errors(form, error)
     return render_template(
@@ -308,18 +327,22 @@ def detail(outcome_id: int) -> Any:
     """Show an outcome: its three parts, actors, chains, ties, review and versions."""
     outcome, user, member_of = _visible_outcome(outcome_id)
     view = outcomes.outcome_view(db(), outcome)
-    group_id = view.harvest.group_id
-    visible = lambda o: access.can_see_outcome(user, o.status, group_id, member_of)  # noqa: E731
+
+    def visible(other: Outcome) -> bool:
+        return access.may(db(), user, Action.READ_OUTCOME, outcomes.outcome_target(db(), other))
+
     view = replace(
         view,
         led_from=[o for o in view.led_from if visible(o)],
         led_to=[o for o in view.led_to if visible(o)],
     )
-    internal = access.can_write_for_group(user, view.harvest.group_id, member_of) or (
-        user is not None and user.role in access.EDITORS
+    target = outcomes.outcome_target(db(), outcome, view.harvest)
+    internal = access.may(db(), user, Action.COMMENT_OUTCOME, target) or access.may(
+        db(), user, Action.ANALYSE
     )
-    can_write = access.can_write_for_group(user, view.harvest.group_id, member_of)
-    link_form, tie_form = LinkForm(), TieForm()
+    can_write = access.may(db(), user, Action.WRITE_OUTCOME, target)
+    link_form = LinkForm(version=outcome.version)
+    tie_form = TieForm(version=outcome.version)
     if can_write:
         link_form.other_id.choices = options(
             outcomes.outcome_choices(db(), view.harvest, outcome.id)
@@ -338,7 +361,8 @@ def detail(outcome_id: int) -> Any:
         questions={q.id: q for q in harvests.questions_of(db(), view.harvest)},
         internal=internal,
         can_write=can_write,
-        moves=workflow.allowed_moves(user, outcome, view.harvest, member_of),
+        moves=workflow.allowed_moves(db(), user, outcome, view.harvest) if user else [],
+        can_comment=access.may(db(), user, Action.COMMENT_OUTCOME, target),
         status_form=StatusForm(version=outcome.version),
         comment_form=CommentForm(),
         link_form=link_form,
@@ -347,7 +371,7 @@ def detail(outcome_id: int) -> Any:
         revisions=revisions.revisions(db(), "outcome", outcome.id or 0) if internal else [],
         author_names=accounts.user_names(db()) if internal else {},
         substantiation_summary=substantiation.summary_for_outcome(
-            db(), outcome, with_names=access.can_substantiate(user)
+            db(), outcome, with_names=access.may(db(), user, Action.SUBSTANTIATE)
         ),
     )
 
@@ -356,21 +380,13 @@ def detail(outcome_id: int) -> Any:
 @login_required
 def move(outcome_id: int) -> Any:
     """Move an outcome one step in the workflow (or withdraw it)."""
-    outcome, user, member_of = _visible_outcome(outcome_id)
+    outcome, user, _member_of = _visible_outcome(outcome_id)
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
     harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    workflow.move_outcome(
-        db(),
-        outcome,
-        harvest,
-        form.status.data or "",
-        _int(form.version.data) or 0,
-        by=user,
-        member_of=member_of,
-    )
-    db().commit()
+    version = _int(form.version.data) or 0
+    workflow.move_outcome(db(), outcome, harvest, form.status.data or "", version, by=user)
     flash(_("The status is now: %(status)s.", status=_status_label(outcome.status)), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id))
 
@@ -383,23 +399,22 @@ def _status_label(status: str) -> str:
 @login_required
 def comment(outcome_id: int) -> Any:
     """Add a review comment or an answer to one."""
-    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
+    outcome, user, _member_of = _visible_outcome(outcome_id)
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        review.add_comment(
-            db(),
-            outcome,
-            form.part.data or "general",
-            form.body.data or "",
-            by=user,
-            parent_id=_int(form.parent_id.data),
-        )
-        db().commit()
+        with attempt():
+            review.add_comment(
+                db(),
+                outcome,
+                form.part.data or "general",
+                form.body.data or "",
+                by=user,
+                parent_id=_int(form.parent_id.data),
+            )
         flash(_("Your comment is added."), "success")
     except ValidationFailed as error:
-        db().rollback()
         for message in field_errors(error).values():
             flash(message, "error")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#review")
@@ -409,14 +424,14 @@ def comment(outcome_id: int) -> Any:
 @login_required
 def link(outcome_id: int) -> Any:
     """Record that this outcome led to another, or came from it."""
-    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
+    outcome, _harvest, user, _member_of = _writable_outcome(outcome_id)
     form = LinkForm()
     other = outcomes.get_outcome(db(), _int(form.other_id.data) or 0)
     if other.harvest_id != outcome.harvest_id:
         abort(400)
     source, target = (outcome, other) if form.direction.data == "to" else (other, outcome)
-    outcomes.link_outcomes(db(), source, target, by=user)
-    db().commit()
+    version = _int(form.version.data) or 0
+    outcomes.link_outcomes(db(), source, target, by=user, version=version, checked=outcome)
     flash(_("The chain is recorded."), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#chains")
 
@@ -425,7 +440,7 @@ def link(outcome_id: int) -> Any:
 @login_required
 def tie(outcome_id: int) -> Any:
     """Record a tie this outcome created or strengthened (the tie is made if missing)."""
-    outcome, harvest, user, member_of = _writable_outcome(outcome_id)
+    outcome, _harvest, user, _member_of = _writable_outcome(outcome_id)
     form = TieForm(MultiDict(request.form))
     data = {
         "source_id": _int(form.source_id.data),
@@ -435,11 +450,11 @@ def tie(outcome_id: int) -> Any:
         "strength": form.strength.data or 2,
     }
     try:
-        outcomes.evidence_tie(db(), outcome, data, by=user)
-        db().commit()
+        with attempt():
+            version = _int(form.version.data) or 0
+            outcomes.evidence_tie(db(), outcome, data, by=user, version=version)
         flash(_("The tie is recorded as evidenced by this outcome."), "success")
     except ValidationFailed as error:
-        db().rollback()
         for message in field_errors(error).values():
             flash(message, "error")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#ties")

@@ -18,6 +18,7 @@ from app.forms import options
 from app.i18n import field_errors, translate
 from harvest import access, harvests, outcomes
 from harvest import substantiation as service
+from harvest.access import Action
 from harvest.errors import ValidationFailed
 from harvest.models import Harvest, Substantiation, User
 
@@ -89,9 +90,8 @@ def _labels() -> dict[str, Any]:
 
 def _evaluator() -> User:
     user = signed_in_user()
-    if not access.can_substantiate(user):
+    if user is None or not access.may(db(), user, Action.SUBSTANTIATE):
         abort(403)
-    assert user is not None
     return user
 
 
@@ -176,9 +176,7 @@ def create(slug: str) -> Any:
         for outcome in chosen:
             record, token = service.request_substantiation(db(), outcome, values, by=user)
             links.append((record, outcome, _link(token)))
-        db().commit()
     except ValidationFailed as error:
-        db().rollback()
         _form_errors(form, error)
         return _render_harvest(harvest, form, status=422)
     message = ngettext(
@@ -205,7 +203,6 @@ def reissue(substantiation_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     token = service.reissue(db(), record, by=user)
-    db().commit()
     outcome = outcomes.get_outcome(db(), record.outcome_id)
     flash(_("A new link is ready. The old link no longer works."), "success")
     return _render_harvest(harvest, RequestForm(formdata=None), [(record, outcome, _link(token))])
@@ -220,7 +217,6 @@ def revoke(substantiation_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     service.revoke(db(), record, by=user)
-    db().commit()
     flash(_("The link is withdrawn and can no longer be used."), "success")
     return redirect(url_for("substantiation.harvest", slug=harvest.slug) + "#requests")
 
@@ -256,13 +252,10 @@ def respond(token: str) -> Any:
         }
         try:
             service.answer(db(), token, data)
-            db().commit()
             return _private(render_template("substantiation/thanks.html"), 200)
         except service.LinkRefused as error:
-            db().rollback()
             return _refused(error)
         except ValidationFailed as error:
-            db().rollback()
             _form_errors(form, error)
             status = 422
     elif request.method == "POST":

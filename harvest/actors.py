@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from harvest import access
+from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.models import Actor, Municipality, User, utcnow
-from harvest.records import check_version, flush_or_stale
+from harvest.records import editing
 from harvest.schemas import ActorCreate, ActorUpdate, MunicipalityCreate, validate
 from harvest.ties import reclassify_ties_of
 
@@ -47,6 +49,7 @@ def municipality_by_slug(session: Session, slug: str) -> Municipality:
 
 def create_municipality(session: Session, data: dict[str, Any], *, by: User | None) -> Municipality:
     """Validate and add a municipality."""
+    access.require(session, by, Action.ADMINISTER)
     values = validate(MunicipalityCreate, data)
     act_as(session, by)
     if session.scalars(select(Municipality).where(col(Municipality.slug) == values.slug)).first():
@@ -108,6 +111,13 @@ def _free_slug(session: Session, base: str) -> str:
 def create_actor(session: Session, data: dict[str, Any] | ActorCreate, *, by: User | None) -> Actor:
     """Validate and add an actor; its slug is made from its name unless given."""
     values = data if isinstance(data, ActorCreate) else validate(ActorCreate, data)
+    municipality_id = _municipality_id(session, values.municipality)
+    access.require(
+        session,
+        by,
+        Action.WRITE_ACTOR,
+        Target(municipalities=access.municipalities(municipality_id)),
+    )
     act_as(session, by)
     if actor_by_name(session, values.name) is not None:
         raise ValidationFailed({"name": (N_("An actor with this name already exists."), {})})
@@ -120,11 +130,16 @@ def create_actor(session: Session, data: dict[str, Any] | ActorCreate, *, by: Us
     actor = Actor(
         **fields,
         slug=values.slug or _free_slug(session, slugify(values.name)),
-        municipality_id=_municipality_id(session, values.municipality),
+        municipality_id=municipality_id,
     )
     session.add(actor)
     session.flush()
     return actor
+
+
+def actor_target(actor: Actor) -> Target:
+    """Return the actor as the access policy sees it: the municipality it is in."""
+    return Target(municipalities=access.municipalities(actor.municipality_id))
 
 
 def update_actor(
@@ -132,21 +147,26 @@ def update_actor(
 ) -> Actor:
     """Validate and apply an edit made against `data['version']`; stale edits raise."""
     values = data if isinstance(data, ActorUpdate) else validate(ActorUpdate, data)
-    act_as(session, by)
     submitted = values.model_dump(mode="json")
-    check_version(actor, values.version, submitted)
-    other = actor_by_name(session, values.name)
-    if other is not None and other.id != actor.id:
-        raise ValidationFailed({"name": (N_("An actor with this name already exists."), {})})
-    before = (actor.sector, actor.tier)
-    for key, value in values.model_dump(exclude={"version", "municipality"}).items():
-        setattr(actor, key, value)
-    actor.municipality_id = _municipality_id(session, values.municipality)
-    if session.is_modified(actor):
-        actor.updated_at = utcnow()
-    flush_or_stale(session, actor, submitted)
-    if (actor.sector, actor.tier) != before:
-        reclassify_ties_of(session, actor)
+    with editing(session, actor, values.version, by=by, submitted=submitted):
+        access.require(session, by, Action.WRITE_ACTOR, actor_target(actor))
+        municipality_id = _municipality_id(session, values.municipality)
+        moved = Target(municipalities=access.municipalities(municipality_id))
+        access.require(session, by, Action.WRITE_ACTOR, moved)
+        other = actor_by_name(session, values.name)
+        if other is not None and other.id != actor.id:
+            raise ValidationFailed({"name": (N_("An actor with this name already exists."), {})})
+        before = (actor.sector, actor.tier)
+        for key, value in values.model_dump(exclude={"version", "municipality"}).items():
+            if getattr(actor, key) != value:
+                setattr(actor, key, value)
+        if actor.municipality_id != municipality_id:
+            actor.municipality_id = municipality_id
+        if session.is_modified(actor):
+            actor.updated_at = utcnow()
+        session.flush()
+        if (actor.sector, actor.tier) != before:
+            reclassify_ties_of(session, actor)
     return actor
 
 
@@ -173,12 +193,11 @@ def update_municipality(
     by: User | None,
 ) -> Municipality:
     """Validate and apply an edit of a municipality's name and region made against `version`."""
+    access.require(session, by, Action.ADMINISTER)
     values = validate(MunicipalityCreate, {**data, "slug": municipality.slug})
-    act_as(session, by)
     submitted = values.model_dump(mode="json")
-    check_version(municipality, version, submitted)
-    for key in ("name", "region"):
-        if getattr(municipality, key) != getattr(values, key):
-            setattr(municipality, key, getattr(values, key))
-    flush_or_stale(session, municipality, submitted)
+    with editing(session, municipality, version, by=by, submitted=submitted):
+        for key in ("name", "region"):
+            if getattr(municipality, key) != getattr(values, key):
+                setattr(municipality, key, getattr(values, key))
     return municipality

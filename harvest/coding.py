@@ -12,12 +12,17 @@ Must not import `app` or Flask.
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from harvest import access
+from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.models import (
@@ -32,7 +37,7 @@ from harvest.models import (
     User,
 )
 from harvest.outcomes import set_question
-from harvest.records import check_version, flush_or_stale
+from harvest.records import editing, lock, parts_of
 from harvest.schemas import SLUG_PATTERN, Checked, validate
 
 DEFAULT_SCHEME = "standard"
@@ -274,6 +279,7 @@ def create_scheme(
     by: User | None,
 ) -> CodingScheme:
     """Add a scheme; with `copy_from`, start it with that scheme's dimensions and codes in use."""
+    access.require(session, by, Action.ANALYSE)
     values = validate(SchemeCreate, data)
     if session.scalars(select(CodingScheme).where(col(CodingScheme.slug) == values.slug)).first():
         raise ValidationFailed({"slug": (N_("A coding scheme with this short name exists."), {})})
@@ -314,13 +320,54 @@ def update_scheme(
     by: User | None,
 ) -> CodingScheme:
     """Rename a scheme or change its description, if nobody changed it since `version`."""
+    access.require(session, by, Action.ANALYSE)
     values = validate(SchemeUpdate, data)
-    check_version(scheme, version, dict(data))
-    act_as(session, by)
-    scheme.name = values.name
-    scheme.description = values.description
-    flush_or_stale(session, scheme, dict(data))
+    with editing(session, scheme, version, by=by, submitted=dict(data)):
+        if scheme.name != values.name:
+            scheme.name = values.name
+        if scheme.description != values.description:
+            scheme.description = values.description
     return scheme
+
+
+@parts_of("codingscheme")
+def scheme_parts(session: Session, scheme: CodingScheme) -> dict[str, Any]:
+    """Return the parts of a coding scheme versioned with it: dimensions with their codes."""
+    return {
+        "dimensions": [
+            {
+                "key": d.key,
+                "label": d.label,
+                "multiple": d.multiple,
+                "position": d.position,
+                "codes": [
+                    {"key": c.key, "label": c.label, "position": c.position}
+                    for c in codes_of(session, d)
+                ],
+            }
+            for d in dimensions_of(session, scheme)
+        ]
+    }
+
+
+def _scheme_of_part(session: Session, part: CodeDimension | Code) -> CodingScheme:
+    dimension = (
+        part
+        if isinstance(part, CodeDimension)
+        else session.get_one(CodeDimension, part.dimension_id)
+    )
+    return session.get_one(CodingScheme, dimension.scheme_id)
+
+
+@contextmanager
+def _changing(
+    session: Session, scheme: CodingScheme, by: User | None, version: int | None = None
+) -> Iterator[None]:
+    """Change a scheme's dimensions or codes as one edit of the scheme."""
+    access.require(session, by, Action.ANALYSE)
+    with editing(session, scheme, version, by=by):
+        dimensions_of(session, scheme)  # loaded, so their codes count as the scheme's parts
+        yield
 
 
 def get_dimension(session: Session, scheme: CodingScheme, dimension_id: int) -> CodeDimension:
@@ -351,16 +398,16 @@ def add_dimension(
     values = validate(PartCreate, data)
     if _dimension(session, scheme, values.key) is not None:
         raise ValidationFailed({"key": (N_("This scheme already has that key."), {})})
-    act_as(session, by)
-    dimension = CodeDimension(
-        scheme_id=scheme.id or 0,
-        key=values.key,
-        label=values.label,
-        multiple=values.multiple,
-        position=_next_position([d.position for d in dimensions_of(session, scheme)]),
-    )
-    session.add(dimension)
-    session.flush()
+    with _changing(session, scheme, by):
+        dimension = CodeDimension(
+            scheme_id=scheme.id or 0,
+            key=values.key,
+            label=values.label,
+            multiple=values.multiple,
+            position=_next_position([d.position for d in dimensions_of(session, scheme)]),
+        )
+        session.add(dimension)
+        session.flush()
     return dimension
 
 
@@ -372,15 +419,15 @@ def add_code(
     existing = codes_of(session, dimension)
     if any(c.key == values.key for c in existing):
         raise ValidationFailed({"key": (N_("This dimension already has that key."), {})})
-    act_as(session, by)
-    code = Code(
-        dimension_id=dimension.id or 0,
-        key=values.key,
-        label=values.label,
-        position=_next_position([c.position for c in existing]),
-    )
-    session.add(code)
-    session.flush()
+    with _changing(session, _scheme_of_part(session, dimension), by):
+        code = Code(
+            dimension_id=dimension.id or 0,
+            key=values.key,
+            label=values.label,
+            position=_next_position([c.position for c in existing]),
+        )
+        session.add(code)
+        session.flush()
     return code
 
 
@@ -389,9 +436,10 @@ def rename(
 ) -> None:
     """Give a dimension or code a new label; its key and the coding made with it stay."""
     values = validate(LabelInput, data)
-    act_as(session, by)
-    part.label = values.label
-    session.flush()
+    with _changing(session, _scheme_of_part(session, part), by):
+        if part.label != values.label:
+            part.label = values.label
+        session.flush()
 
 
 def _siblings(session: Session, part: CodeDimension | Code) -> list[CodeDimension] | list[Code]:
@@ -411,30 +459,30 @@ def move(session: Session, part: CodeDimension | Code, step: int, *, by: User | 
     target = max(0, min(len(order) - 1, index + step))
     if target == index:
         return
-    act_as(session, by)
-    order.insert(target, order.pop(index))
-    for position, sibling in enumerate(order):
-        if sibling.position != position:
-            sibling.position = position
-    session.flush()
+    with _changing(session, _scheme_of_part(session, part), by):
+        order.insert(target, order.pop(index))
+        for position, sibling in enumerate(order):
+            if sibling.position != position:
+                sibling.position = position
+        session.flush()
 
 
 def retire(session: Session, part: CodeDimension | Code, *, by: User | None) -> None:
     """Stop offering a dimension or code; it and the coding made with it are kept."""
     if is_retired(part):
         return
-    act_as(session, by)
-    part.position = RETIRED
-    session.flush()
+    with _changing(session, _scheme_of_part(session, part), by):
+        part.position = RETIRED
+        session.flush()
 
 
 def restore(session: Session, part: CodeDimension | Code, *, by: User | None) -> None:
     """Offer a retired dimension or code again, at the end."""
     if not is_retired(part):
         return
-    act_as(session, by)
-    part.position = _next_position([p.position for p in _siblings(session, part)])
-    session.flush()
+    with _changing(session, _scheme_of_part(session, part), by):
+        part.position = _next_position([p.position for p in _siblings(session, part)])
+        session.flush()
 
 
 def code_use_counts(session: Session, scheme: CodingScheme) -> dict[int, int]:
@@ -541,6 +589,7 @@ def code_outcomes(
         outcome = session.get(Outcome, row.outcome_id)
         if outcome is None or outcome.harvest_id != harvest.id:
             raise NotFound(N_("Outcome %(id)s is not part of this harvest."), id=row.outcome_id)
+        lock(session, outcome)
         codes = codes_for_outcome(session, row.outcome_id)
         question = current_question(session, row.outcome_id)
         if outcome.version != row.version or coding_fingerprint(codes, question) != row.seen:
@@ -551,15 +600,17 @@ def code_outcomes(
         if not changed and wanted_question == question:
             result.unchanged.append(row.outcome_id)
             continue
-        try:
-            if changed:
-                set_codes(session, row.outcome_id, scheme, changed, by=by)
-        except ValidationFailed as error:
-            raise ValidationFailed(
-                {f"{row.outcome_id}.{k}": v for k, v in error.errors.items()}
-            ) from None
-        if wanted_question != question:
-            act_as(session, by)
-            set_question(session, outcome, wanted_question)
+        target = Target(group_id=harvest.group_id, status=outcome.status)
+        access.require(session, by, Action.CODE_OUTCOME, target)
+        with editing(session, outcome, row.version, by=by):
+            try:
+                if changed:
+                    set_codes(session, row.outcome_id, scheme, changed, by=by)
+            except ValidationFailed as error:
+                raise ValidationFailed(
+                    {f"{row.outcome_id}.{k}": v for k, v in error.errors.items()}
+                ) from None
+            if wanted_question != question:
+                set_question(session, outcome, wanted_question)
         result.saved.append(row.outcome_id)
     return result

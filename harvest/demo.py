@@ -252,7 +252,7 @@ def _outcome_codes(row: dict[str, Any]) -> dict[str, list[str]]:
 
 def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
     harvest = harvests.harvest_by_slug(session, path.stem)
-    scheme = coding.ensure_default_scheme(session)
+    coding.ensure_default_scheme(session)
     questions = harvests.questions_of(session, harvest)
     slugs = {a.slug: a.id for a in session.scalars(select(Actor))}
     rows = _read(path)
@@ -278,26 +278,40 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
                 file=path.name, problem=f"{row.get('key')}: unknown {exc}"
             ) from None
         values = _in(path, row, lambda data=data: validate(OutcomeCreate, data))
+        number = row.get("harvest_question")
+        question = (
+            questions[int(number) - 1].id if number and 1 <= int(number) <= len(questions) else None
+        )
+        codes = _outcome_codes(row)
         found = outcomes.outcome_by_ref(session, values.ref or "")
         if found is None:
             outcome = _in(
                 path,
                 row,
-                lambda values=values: outcomes.record_outcome(
-                    session, harvest, values, by=None, confirm_warnings=True
+                lambda values=values, question=question, codes=codes: outcomes.record_outcome(
+                    session,
+                    harvest,
+                    values,
+                    by=None,
+                    confirm_warnings=True,
+                    codes=codes,
+                    question_id=question,
                 ),
             )
             report.note("outcome", created=True)
         else:
             before = found.version
             outcome = outcomes.update_outcome(
-                session, found, values, found.version, by=None, confirm_warnings=True
+                session,
+                found,
+                values,
+                found.version,
+                by=None,
+                confirm_warnings=True,
+                codes=codes,
+                question_id=question,
             )
             report.note("outcome", created=False, updated=outcome.version != before)
-        coding.set_codes(session, outcome.id or 0, scheme, _outcome_codes(row), by=None)
-        number = row.get("harvest_question")
-        if number and 1 <= int(number) <= len(questions):
-            outcomes.set_question(session, outcome, questions[int(number) - 1].id)
         for ref in row.get("ties") or []:
             tie = ties.find_tie(
                 session, slugs.get(ref["source"]) or 0, slugs.get(ref["target"]) or 0, ref["kind"]

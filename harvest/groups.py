@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from harvest import accounts, actors
+from harvest import access, accounts, actors
+from harvest.access import Action
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.models import ImplementationGroup, User
-from harvest.records import check_version, flush_or_stale
+from harvest.records import editing
 from harvest.schemas import GroupCreate
 
 
@@ -33,6 +34,7 @@ def _group_fields(session: Session, values: GroupCreate) -> dict[str, Any]:
 
 def create_group(session: Session, data: dict[str, Any], *, by: User | None) -> ImplementationGroup:
     """Validate and add an implementation group."""
+    access.require(session, by, Action.ADMINISTER)
     values = accounts.validate_group(data)
     act_as(session, by)
     taken = select(ImplementationGroup.id).where(col(ImplementationGroup.slug) == values.slug)
@@ -53,12 +55,11 @@ def update_group(
     by: User | None,
 ) -> ImplementationGroup:
     """Validate and apply an edit of an implementation group made against `version`."""
+    access.require(session, by, Action.ADMINISTER)
     values = accounts.validate_group({**data, "slug": group.slug})
-    act_as(session, by)
     submitted = values.model_dump(mode="json")
-    check_version(group, version, submitted)
-    for key, value in _group_fields(session, values).items():
-        if getattr(group, key) != value:
-            setattr(group, key, value)
-    flush_or_stale(session, group, submitted)
+    with editing(session, group, version, by=by, submitted=submitted):
+        for key, value in _group_fields(session, values).items():
+            if getattr(group, key) != value:
+                setattr(group, key, value)
     return group

@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from harvest import access
+from harvest.access import Action
 from harvest.accounts import group_by_slug
 from harvest.actors import municipality_by_slug
 from harvest.coding import ensure_default_scheme
 from harvest.errors import N_, NotFound, ValidationFailed
-from harvest.history import act_as
 from harvest.models import Harvest, HarvestQuestion, User, utcnow
-from harvest.records import check_version, flush_or_stale
+from harvest.records import creating, editing, parts_of
 from harvest.schemas import HarvestCreate, validate
 
 
@@ -57,33 +58,40 @@ def _resolve(session: Session, values: HarvestCreate) -> dict[str, Any]:
     }
 
 
+@parts_of("harvest")
+def harvest_parts(session: Session, harvest: Harvest) -> dict[str, Any]:
+    """Return the parts of a harvest that are versioned with it: its questions in order."""
+    return {"questions": [q.text for q in questions_of(session, harvest)]}
+
+
 def create_harvest(
     session: Session, data: dict[str, Any] | HarvestCreate, *, by: User | None
 ) -> Harvest:
     """Validate and add a harvest with its questions, coded with the default scheme."""
+    access.require(session, by, Action.DESIGN_HARVEST)
     values = data if isinstance(data, HarvestCreate) else validate(HarvestCreate, data)
-    act_as(session, by)
     if session.scalars(select(Harvest.id).where(col(Harvest.slug) == values.slug)).first():
         raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
     scheme = ensure_default_scheme(session)
     harvest = Harvest(slug=values.slug, coding_scheme_id=scheme.id, **_resolve(session, values))
-    session.add(harvest)
-    session.flush()
-    set_questions(session, harvest, values.questions)
+    with creating(session, harvest, by=by):
+        set_questions(session, harvest, values.questions)
     return harvest
 
 
 def sync_harvest(
     session: Session, harvest: Harvest, values: HarvestCreate, *, by: User | None
 ) -> bool:
-    """Make `harvest` match `values`; return whether anything changed."""
-    act_as(session, by)
-    for key, value in _resolve(session, values).items():
-        if getattr(harvest, key) != value:
-            setattr(harvest, key, value)
-    changed = session.is_modified(harvest)
-    session.flush()
-    return set_questions(session, harvest, values.questions) or changed
+    """Make `harvest` match `values` as one edit; return whether anything changed."""
+    with editing(session, harvest, None, by=by):
+        for key, value in _resolve(session, values).items():
+            if getattr(harvest, key) != value:
+                setattr(harvest, key, value)
+        changed = session.is_modified(harvest)
+        if changed:
+            harvest.updated_at = utcnow()
+        session.flush()
+        return set_questions(session, harvest, values.questions) or changed
 
 
 def set_questions(session: Session, harvest: Harvest, texts: list[str]) -> bool:
@@ -116,17 +124,14 @@ def get_harvest(session: Session, harvest_id: int) -> Harvest:
 def update_harvest(
     session: Session, harvest: Harvest, data: dict[str, Any], version: int, *, by: User | None
 ) -> Harvest:
-    """Validate and apply an edit of a harvest made against `version`; any change bumps it."""
+    """Validate and apply an edit of a harvest and its questions made against `version`."""
+    access.require(session, by, Action.DESIGN_HARVEST)
     values = validate(HarvestCreate, {**data, "slug": harvest.slug})
     submitted = values.model_dump(mode="json")
-    check_version(harvest, version, submitted)
-    before = harvest.version
-    try:
-        changed = sync_harvest(session, harvest, values, by=by)
-    except NotFound as missing:
-        field = "group" if "group" in missing.message else "municipality"
-        raise ValidationFailed({field: (missing.message, missing.params)}) from None
-    if changed and harvest.version == before:  # only the questions changed: bump it still
-        harvest.updated_at = utcnow()
-    flush_or_stale(session, harvest, submitted)
+    with editing(session, harvest, version, by=by, submitted=submitted):
+        try:
+            sync_harvest(session, harvest, values, by=by)
+        except NotFound as missing:
+            field = "group" if "group" in missing.message else "municipality"
+            raise ValidationFailed({field: (missing.message, missing.params)}) from None
     return harvest

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import NO_VALUE
 from sqlmodel import Session, SQLModel, col, select
 
-from harvest.models import ChangeAction, ChangeRecord, User, utcnow
+from harvest.models import ChangeAction, ChangeRecord, CodeDimension, User, utcnow
 
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 UNTRACKED = frozenset(
@@ -23,6 +23,18 @@ UNTRACKED = frozenset(
 )
 BOOKKEEPING = frozenset({"version", "updated_at"})
 USER_KEY = "brobyg_user_id"
+RECORDING = "brobyg_recording"  # records whose edit `harvest.records` writes as one entry
+# The parts of a record, by table: the (table, id) of the record each row belongs to.
+PART_OF: dict[str, tuple[tuple[str, str], ...]] = {
+    "outcomecontributor": (("outcome", "outcome_id"),),
+    "outcomecode": (("outcome", "outcome_id"),),
+    "outcomequestion": (("outcome", "outcome_id"),),
+    "outcomelink": (("outcome", "source_id"), ("outcome", "target_id")),
+    "tieevidence": (("outcome", "outcome_id"),),
+    "harvestquestion": (("harvest", "harvest_id"),),
+    "codedimension": (("codingscheme", "scheme_id"),),
+    "code": (("codedimension", "dimension_id"),),
+}
 
 
 def act_as(session: Session, user: User | None) -> None:
@@ -73,15 +85,36 @@ def _identity(obj: SQLModel) -> str:
     return "/".join(str(part) for part in mapper.primary_key_from_instance(obj))
 
 
+def _recorded_keys(session: OrmSession) -> set[tuple[str, str]]:
+    """Return (table, id) of the records being edited as one unit, and of their dimensions."""
+    keys = {(r.__table__.name, str(r.id)) for r in session.info.get(RECORDING, [])}
+    schemes = {int(i) for table, i in keys if table == "codingscheme"}
+    if schemes:  # a code belongs to its scheme through its dimension
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, CodeDimension) and obj.scheme_id in schemes:
+                keys.add(("codedimension", str(obj.id)))
+    return keys
+
+
+def _is_recorded(obj: Any, table: str, keys: set[tuple[str, str]]) -> bool:
+    if (table, str(getattr(obj, "id", None))) in keys:
+        return True
+    return any((root, str(getattr(obj, column))) in keys for root, column in PART_OF.get(table, ()))
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _record_changes(session: OrmSession, _context: Any) -> None:
     rows: list[dict[str, Any]] = []
     user_id = session.info.get(USER_KEY)
     now = utcnow()
+    recording = session.info.get(RECORDING, [])
+    keys = _recorded_keys(session) if recording else set()
 
     def add(obj: Any, action: ChangeAction, before: Any, after: Any) -> None:
         table = obj.__table__.name
         if table in UNTRACKED:
+            return
+        if recording and (any(r is obj for r in recording) or _is_recorded(obj, table, keys)):
             return
         rows.append(
             {

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import insert, or_, select
 from sqlmodel import Session, col
 
+from harvest import access
+from harvest.access import Action
 from harvest.errors import N_, ValidationFailed
 from harvest.history import USER_KEY, act_as, snapshot
 from harvest.models import (
@@ -28,6 +30,7 @@ from harvest.models import (
     User,
     utcnow,
 )
+from harvest.records import editing
 from harvest.ties import find_tie, reclassify_ties_of
 
 MERGE_ENTITY = "actor_merge"
@@ -127,18 +130,36 @@ def _move_ties(session: Session, duplicate: Actor, keep: Actor) -> tuple[int, in
     return moved, combined, removed
 
 
-def _move_contributions(session: Session, duplicate: Actor, keep: Actor) -> int:
-    rows = session.scalars(
-        select(OutcomeContributor).where(col(OutcomeContributor.actor_id) == duplicate.id)
+def _move_outcomes(
+    session: Session, duplicate: Actor, keep: Actor, by: User | None
+) -> tuple[int, int]:
+    """Point every outcome naming `duplicate` at `keep`, each as an edit of that outcome."""
+    named = select(col(OutcomeContributor.outcome_id)).where(
+        col(OutcomeContributor.actor_id) == duplicate.id
+    )
+    affected = session.scalars(
+        select(Outcome)
+        .where(or_(col(Outcome.changed_actor_id) == duplicate.id, col(Outcome.id).in_(named)))
+        .order_by(col(Outcome.id))
     ).all()
-    for row in rows:
-        outcome_id = row.outcome_id
-        session.delete(row)
-        session.flush()
-        if session.get(OutcomeContributor, (outcome_id, keep.id)) is None:
-            session.add(OutcomeContributor(outcome_id=outcome_id, actor_id=keep.id or 0))
+    changed = contributions = 0
+    for outcome in affected:
+        with editing(session, outcome, None, by=by):
+            if outcome.changed_actor_id == duplicate.id:
+                outcome.changed_actor_id = keep.id
+                outcome.updated_at = utcnow()
+                changed += 1
+            row = session.get(OutcomeContributor, (outcome.id, duplicate.id))
+            if row is not None:
+                session.delete(row)
+                session.flush()
+                contributions += 1
+                if session.get(OutcomeContributor, (outcome.id, keep.id)) is None:
+                    session.add(
+                        OutcomeContributor(outcome_id=outcome.id or 0, actor_id=keep.id or 0)
+                    )
     session.flush()
-    return len(rows)
+    return changed, contributions
 
 
 def merge_actors(
@@ -147,16 +168,11 @@ def merge_actors(
     """Merge `duplicate` into `keep`: move its ties, outcomes and links, then remove it."""
     if duplicate.id == keep.id:
         raise ValidationFailed({"keep_id": (N_("An actor cannot be merged into itself."), {})})
+    access.require(session, by, Action.MERGE_ACTORS)
     act_as(session, by)
     before = snapshot(duplicate)
     moved, combined, removed = _move_ties(session, duplicate, keep)
-    changed = session.scalars(
-        select(Outcome).where(col(Outcome.changed_actor_id) == duplicate.id)
-    ).all()
-    for outcome in changed:
-        outcome.changed_actor_id = keep.id
-        outcome.updated_at = utcnow()
-    contributions = _move_contributions(session, duplicate, keep)
+    changed, contributions = _move_outcomes(session, duplicate, keep, by)
     for group in session.scalars(
         select(ImplementationGroup).where(col(ImplementationGroup.actor_id) == duplicate.id)
     ):
@@ -168,7 +184,7 @@ def merge_actors(
     _absorb_fields(keep, duplicate)
     keep.updated_at = utcnow()
     session.flush()
-    report = MergeReport(keep.id or 0, moved, combined, removed, len(changed), contributions)
+    report = MergeReport(keep.id or 0, moved, combined, removed, changed, contributions)
     session.delete(duplicate)
     session.flush()
     reclassify_ties_of(session, keep)

@@ -394,6 +394,9 @@ class Substantiation(Versioned, Stamped, table=True):
     comment_contribution: str = _text()
     consent_named: bool = Field(default=False)
     requested_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # The outcome's version the answer was given on; set when the outcome was restated since.
+    outcome_version: int | None = None
+    superseded_at: datetime | None = None
 
 
 # --- history ----------------------------------------------------------------

@@ -14,7 +14,8 @@ from pydantic import Field, field_validator
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlmodel import Session, col
 
-from harvest import pages
+from harvest import access, pages
+from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.models import (
@@ -26,7 +27,7 @@ from harvest.models import (
     User,
     utcnow,
 )
-from harvest.records import check_version, flush_or_stale
+from harvest.records import editing
 from harvest.schemas import Checked, validate
 from harvest.search import MAX_PER_PAGE, Page
 
@@ -147,9 +148,18 @@ def record_need(session: Session, data: dict[str, Any], *, by: User | None) -> I
     values = validate(NeedCreate, data)
     act_as(session, by)
     need = InformationNeed(**_ids(session, values), created_by_id=by.id if by else None)
+    access.require(session, by, Action.WRITE_NEED, need_target(need))
     session.add(need)
     session.flush()
     return need
+
+
+def need_target(need: InformationNeed) -> Target:
+    """A need as the access policy sees it: its group's if a group recorded it, else its
+    municipality's."""
+    if need.group_id is not None:
+        return Target(group_id=need.group_id)
+    return Target(municipalities=access.municipalities(need.municipality_id))
 
 
 def update_need(
@@ -157,15 +167,15 @@ def update_need(
 ) -> InformationNeed:
     """Validate and apply an edit made against `data['version']`; stale edits raise."""
     values = validate(NeedUpdate, data)
-    act_as(session, by)
     submitted = values.model_dump(mode="json")
-    check_version(need, values.version, submitted)
-    for key, value in _ids(session, values).items():
-        if getattr(need, key) != value:
-            setattr(need, key, value)
-    if session.is_modified(need):
-        need.updated_at = utcnow()
-    flush_or_stale(session, need, submitted)
+    with editing(session, need, values.version, by=by, submitted=submitted):
+        access.require(session, by, Action.WRITE_NEED, need_target(need))
+        for key, value in _ids(session, values).items():
+            if getattr(need, key) != value:
+                setattr(need, key, value)
+        access.require(session, by, Action.WRITE_NEED, need_target(need))
+        if session.is_modified(need):
+            need.updated_at = utcnow()
     return need
 
 
@@ -204,11 +214,13 @@ def _slug(session: Session, model: Any, record_id: int | None) -> str | None:
     return record.slug if record is not None else None
 
 
-def slugs_of(session: Session, need: InformationNeed) -> tuple[str | None, str | None]:
-    """Return the slugs of the need's municipality and group."""
+def slugs_of(
+    session: Session, municipality_id: int | None, group_id: int | None
+) -> tuple[str | None, str | None]:
+    """Return the slugs of a need's municipality and group."""
     return (
-        _slug(session, Municipality, need.municipality_id),
-        _slug(session, ImplementationGroup, need.group_id),
+        _slug(session, Municipality, municipality_id),
+        _slug(session, ImplementationGroup, group_id),
     )
 
 

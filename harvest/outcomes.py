@@ -3,20 +3,23 @@
 Must not import `app` or Flask.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from harvest import checks, privacy, ties
+from harvest import access, checks, privacy, ties
+from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed, WarningsNotConfirmed
-from harvest.history import act_as
 from harvest.models import (
     Actor,
+    Code,
+    CodeDimension,
     Harvest,
     ImplementationGroup,
     Outcome,
+    OutcomeCode,
     OutcomeContributor,
     OutcomeLink,
     OutcomeQuestion,
@@ -26,7 +29,7 @@ from harvest.models import (
     User,
     utcnow,
 )
-from harvest.records import check_version, flush_or_stale
+from harvest.records import creating, differs, editing, parts_of, state_of
 from harvest.schemas import OutcomeCreate, TieCreate, validate
 
 PUBLIC_STATUSES = (OutcomeStatus.FINAL.value,)
@@ -98,6 +101,68 @@ _FIELDS = (
 )
 
 
+UNSET: Any = object()
+
+
+def outcome_target(session: Session, outcome: Outcome, harvest: Harvest | None = None) -> Target:
+    """Return the outcome as the access policy sees it: its harvest's group and its status."""
+    harvest = harvest or session.get_one(Harvest, outcome.harvest_id)
+    return Target(group_id=harvest.group_id, status=outcome.status)
+
+
+def _require(session: Session, by: User | None, action: Action, target: Target) -> None:
+    access.require(session, by, action, target)
+
+
+@parts_of("outcome")
+def outcome_parts(session: Session, outcome: Outcome) -> dict[str, Any]:
+    """Return the parts of an outcome that are versioned with it."""
+    oid = outcome.id
+    codes: dict[str, list[str]] = {}
+    for dimension, code in session.execute(
+        select(CodeDimension.key, Code.key)
+        .join(Code, col(Code.dimension_id) == CodeDimension.id)
+        .join(OutcomeCode, col(OutcomeCode.code_id) == Code.id)
+        .where(col(OutcomeCode.outcome_id) == oid)
+    ):
+        codes.setdefault(dimension, []).append(code)
+    return {
+        "contributor_ids": contributor_ids(session, outcome),
+        "codes": {k: sorted(v) for k, v in sorted(codes.items())},
+        "question_id": session.scalars(
+            select(OutcomeQuestion.question_id).where(col(OutcomeQuestion.outcome_id) == oid)
+        ).first(),
+        "leads_to": sorted(
+            session.scalars(select(OutcomeLink.target_id).where(col(OutcomeLink.source_id) == oid))
+        ),
+        "comes_from": sorted(
+            session.scalars(select(OutcomeLink.source_id).where(col(OutcomeLink.target_id) == oid))
+        ),
+        "tie_ids": sorted(
+            session.scalars(select(TieEvidence.tie_id).where(col(TieEvidence.outcome_id) == oid))
+        ),
+    }
+
+
+def _set_parts(
+    session: Session,
+    outcome: Outcome,
+    harvest: Harvest,
+    values: OutcomeCreate,
+    codes: dict[str, list[str]] | None,
+    question_id: Any,
+    by: User | None,
+) -> None:
+    set_contributors(session, outcome, values.contributor_ids)
+    if codes:
+        from harvest import coding  # late: coding builds on outcomes
+
+        _require(session, by, Action.CODE_OUTCOME, outcome_target(session, outcome, harvest))
+        coding.set_codes(session, outcome.id or 0, coding.scheme_of(session, harvest), codes, by=by)
+    if question_id is not UNSET:
+        set_question(session, outcome, question_id)
+
+
 def record_outcome(
     session: Session,
     harvest: Harvest,
@@ -105,14 +170,19 @@ def record_outcome(
     *,
     by: User | None,
     confirm_warnings: bool = False,
+    codes: dict[str, list[str]] | None = None,
+    question_id: int | None = None,
 ) -> Outcome:
-    """Validate and add an outcome to `harvest` with its contributors.
+    """Validate and add an outcome to `harvest` with its contributors, codes and question.
 
     Contact details in the text raise `WarningsNotConfirmed` unless `confirm_warnings`.
     """
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
+    target = Target(group_id=harvest.group_id, status=values.status.value)
+    _require(session, by, Action.WRITE_OUTCOME, target)
+    if values.status.value in access.LOCKED:
+        _require(session, by, Action.CONCLUDE_OUTCOME, target)
     _check_warnings(values, confirm_warnings)
-    act_as(session, by)
     _check_actors(session, values)
     fields = values.model_dump(include=set(_FIELDS))
     fields["status"] = values.status.value
@@ -122,10 +192,14 @@ def record_outcome(
         updated_by_id=by.id if by else None,
         **fields,
     )
-    session.add(outcome)
-    session.flush()
-    set_contributors(session, outcome, values.contributor_ids)
+    with creating(session, outcome, by=by):
+        _set_parts(session, outcome, harvest, values, codes, question_id, by)
     return outcome
+
+
+STATEMENT = frozenset(
+    {*TEXT_FIELDS, "changed_actor_id", "when_start", "when_end", "contributor_ids"}
+)
 
 
 def update_outcome(
@@ -136,25 +210,56 @@ def update_outcome(
     *,
     by: User | None,
     confirm_warnings: bool = False,
+    codes: dict[str, list[str]] | None = None,
+    question_id: Any = UNSET,
+    move_to: str | None = None,
 ) -> Outcome:
-    """Apply an edit made against `version`; a stale edit raises `StaleVersion`."""
+    """Apply an edit of the outcome and its parts made against `version`, as one unit.
+
+    `move_to` also moves it one step in the workflow, in the same edit.
+
+    A stale `version` raises `StaleVersion`. Members cannot edit substantiated or final
+    outcomes; when an evaluator changes the statement of one, it goes back to `ready`
+    and the verdicts already given are marked as given on an earlier version."""
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
-    _check_warnings(values, confirm_warnings)
-    act_as(session, by)
+    harvest = session.get_one(Harvest, outcome.harvest_id)
     submitted = values.model_dump(mode="json")
-    check_version(outcome, version, submitted)
-    _check_actors(session, values)
-    fields = values.model_dump(include=set(_FIELDS))
-    fields["status"] = values.status.value
-    for key, value in fields.items():
-        if getattr(outcome, key) != value:
-            setattr(outcome, key, value)
-    if session.is_modified(outcome):
-        outcome.updated_at = utcnow()
-        outcome.updated_by_id = by.id if by else None
-    flush_or_stale(session, outcome, submitted)
-    set_contributors(session, outcome, values.contributor_ids)
+    with editing(session, outcome, version, by=by, submitted=submitted) as before:
+        _require(session, by, Action.WRITE_OUTCOME, outcome_target(session, outcome, harvest))
+        _check_warnings(values, confirm_warnings)
+        _check_actors(session, values)
+        fields = values.model_dump(include=set(_FIELDS))
+        fields["status"] = values.status.value
+        if fields["status"] != outcome.status:
+            moved = outcome_target(session, outcome, harvest)
+            _require(session, by, Action.WRITE_OUTCOME, replace(moved, status=fields["status"]))
+            if access.LOCKED & {outcome.status, fields["status"]}:
+                _require(session, by, Action.CONCLUDE_OUTCOME, moved)
+        for key, value in fields.items():
+            if getattr(outcome, key) != value:
+                setattr(outcome, key, value)
+        _set_parts(session, outcome, harvest, values, codes, question_id, by)
+        session.flush()
+        after = state_of(session, outcome)
+        restated = any(before.get(k) != after.get(k) for k in STATEMENT)
+        if restated and outcome.status in access.LOCKED:
+            _reopen(session, outcome)
+        if move_to is not None and move_to != outcome.status:
+            from harvest import workflow  # late: the workflow builds on outcomes
+
+            workflow.move_outcome(session, outcome, harvest, move_to, outcome.version, by=by)
+        if differs(before, state_of(session, outcome)):
+            outcome.updated_by_id = by.id if by else None
+            outcome.updated_at = utcnow()
     return outcome
+
+
+def _reopen(session: Session, outcome: Outcome) -> None:
+    """Send a restated outcome back to `ready`; earlier verdicts stay, marked as earlier."""
+    from harvest import substantiation  # late: substantiation builds on outcomes
+
+    outcome.status = OutcomeStatus.READY.value
+    substantiation.mark_earlier(session, outcome)
 
 
 def contributor_ids(session: Session, outcome: Outcome) -> list[int]:
@@ -166,7 +271,7 @@ def contributor_ids(session: Session, outcome: Outcome) -> list[int]:
 
 
 def set_contributors(session: Session, outcome: Outcome, actor_ids: list[int]) -> None:
-    """Make the outcome's contributors exactly `actor_ids`."""
+    """Make the outcome's contributors exactly `actor_ids` (a part: call inside an edit)."""
     current = set(contributor_ids(session, outcome))
     for actor_id in current - set(actor_ids):
         session.delete(session.get_one(OutcomeContributor, (outcome.id, actor_id)))
@@ -175,29 +280,47 @@ def set_contributors(session: Session, outcome: Outcome, actor_ids: list[int]) -
     session.flush()
 
 
-def link_outcomes(session: Session, source: Outcome, target: Outcome, *, by: User | None) -> None:
-    """Record that `source` contributed to `target` (no-op if already recorded)."""
+def link_outcomes(
+    session: Session,
+    source: Outcome,
+    target: Outcome,
+    *,
+    by: User | None,
+    version: int | None = None,
+    checked: Outcome | None = None,
+) -> None:
+    """Record that `source` contributed to `target`, a change of both outcomes.
+
+    `version` is the version of `checked` (one of the two) the editor read."""
     if source.id == target.id:
         raise ValidationFailed({"target_id": (N_("An outcome cannot lead to itself."), {})})
-    exists = select(OutcomeLink.id).where(
-        col(OutcomeLink.source_id) == source.id, col(OutcomeLink.target_id) == target.id
-    )
-    if session.scalars(exists).first() is None:
-        act_as(session, by)
-        session.add(OutcomeLink(source_id=source.id or 0, target_id=target.id or 0))
-        session.flush()
+    for outcome in (source, target):
+        _require(session, by, Action.WRITE_OUTCOME, outcome_target(session, outcome))
+    first, second = sorted((source, target), key=lambda o: o.id or 0)
+    with (
+        editing(session, first, version if checked is first else None, by=by),
+        editing(session, second, version if checked is second else None, by=by),
+    ):
+        exists = select(OutcomeLink.id).where(
+            col(OutcomeLink.source_id) == source.id, col(OutcomeLink.target_id) == target.id
+        )
+        if session.scalars(exists).first() is None:
+            session.add(OutcomeLink(source_id=source.id or 0, target_id=target.id or 0))
 
 
-def add_tie_evidence(session: Session, outcome: Outcome, tie: Tie, *, by: User | None) -> None:
+def add_tie_evidence(
+    session: Session, outcome: Outcome, tie: Tie, *, by: User | None, version: int | None = None
+) -> None:
     """Record that `outcome` evidences `tie` (no-op if already recorded)."""
-    if session.get(TieEvidence, (tie.id, outcome.id)) is None:
-        act_as(session, by)
-        session.add(TieEvidence(tie_id=tie.id or 0, outcome_id=outcome.id or 0))
-        session.flush()
+    with editing(session, outcome, version, by=by):
+        _require(session, by, Action.WRITE_OUTCOME, outcome_target(session, outcome))
+        if session.get(TieEvidence, (tie.id, outcome.id)) is None:
+            session.add(TieEvidence(tie_id=tie.id or 0, outcome_id=outcome.id or 0))
 
 
 def set_question(session: Session, outcome: Outcome, question_id: int | None) -> None:
-    """Make `question_id` the one harvest question the outcome answers (None: none)."""
+    """Make `question_id` the one harvest question the outcome answers (a part: call inside
+    an edit)."""
     current = list(
         session.scalars(
             select(OutcomeQuestion).where(col(OutcomeQuestion.outcome_id) == outcome.id)
@@ -295,14 +418,20 @@ def outcome_choices(
 
 
 def evidence_tie(
-    session: Session, outcome: Outcome, data: dict[str, Any], *, by: User | None
+    session: Session,
+    outcome: Outcome,
+    data: dict[str, Any],
+    *,
+    by: User | None,
+    version: int | None = None,
 ) -> Tie:
     """Record that `outcome` created or strengthened the tie `data` describes (made if missing)."""
     values = validate(TieCreate, data)
-    tie = ties.find_tie(session, values.source_id, values.target_id, values.kind.value)
-    if tie is None:
-        tie = ties.create_tie(session, values, by=by)
-    add_tie_evidence(session, outcome, tie, by=by)
+    with editing(session, outcome, version, by=by):
+        tie = ties.find_tie(session, values.source_id, values.target_id, values.kind.value)
+        if tie is None:
+            tie = ties.create_tie(session, values, by=by)
+        add_tie_evidence(session, outcome, tie, by=by)
     return tie
 
 

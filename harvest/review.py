@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from harvest import access
+from harvest.access import Action
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.models import CommentPart, Outcome, OutcomeComment, User
+from harvest.outcomes import outcome_target
 from harvest.privacy import CPR_MESSAGE, contains_cpr
 
 MAX_COMMENT = 5_000
@@ -33,6 +36,7 @@ def add_comment(
     parent_id: int | None = None,
 ) -> OutcomeComment:
     """Add a comment on one part of `outcome`, or an answer to comment `parent_id`."""
+    access.require(session, by, Action.COMMENT_OUTCOME, outcome_target(session, outcome))
     text = (body or "").strip()
     if not text:
         raise ValidationFailed({"body": (N_("This field is required."), {})})

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, false, func, or_, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, true
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from harvest import fulltext
-from harvest.access import EDITORS
+from harvest import access, fulltext
 from harvest.models import (
     Code,
     CodeDimension,
@@ -22,7 +21,6 @@ from harvest.models import (
     Outcome,
     OutcomeCode,
     OutcomeContributor,
-    OutcomeStatus,
     User,
 )
 
@@ -68,18 +66,22 @@ class OutcomeFilters:
 
 
 def visible_to(viewer: User | None, member_of: set[int]) -> ColumnElement[bool]:
-    """Return the SQL condition for the outcomes `viewer` may see (see `harvest.access`)."""
-    public = col(Outcome.status) == OutcomeStatus.FINAL.value
-    if viewer is None or not viewer.active:
-        return public
-    if viewer.role in EDITORS:
-        return true()
-    if not member_of:
-        return public
-    in_group = col(Outcome.harvest_id).in_(
-        select(Harvest.id).where(col(Harvest.group_id).in_(member_of))
-    )
-    return or_(public, in_group)
+    """Return the SQL condition for the outcomes `viewer` may see, from `harvest.access`."""
+    who = access.Viewer(viewer, frozenset(member_of))
+    conditions: list[ColumnElement[bool]] = []
+    for rule in access.grants(who.role, access.Action.READ_OUTCOME):
+        condition: ColumnElement[bool] = true()
+        if rule.statuses != access.ALL_STATUSES:
+            condition = col(Outcome.status).in_(sorted(rule.statuses))
+        if rule.scope == access.Scope.OWN_GROUP:
+            in_group = col(Outcome.harvest_id).in_(
+                select(Harvest.id).where(col(Harvest.group_id).in_(sorted(who.groups)))
+            )
+            condition = and_(condition, in_group) if who.groups else false()
+        elif rule.scope != access.Scope.ANY:
+            condition = false()
+        conditions.append(condition)
+    return or_(*conditions) if conditions else false()
 
 
 def _coded(key: str, value: str) -> ColumnElement[bool]:

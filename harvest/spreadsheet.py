@@ -21,7 +21,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
-from harvest import coding, outcomes
+from harvest import access, coding, outcomes
+from harvest.access import Action, Target
 from harvest.errors import N_, BrobygError, NotFound, ValidationFailed
 from harvest.harvests import questions_of
 from harvest.models import (
@@ -535,23 +536,33 @@ def run_import(session: Session, harvest: Harvest, plan: ImportPlan, *, by: User
     """Create and update the outcomes `plan` holds; refuse if it has any problem."""
     if not plan.ok:
         raise SpreadsheetError(N_("The file has problems; nothing was imported."))
-    scheme = coding.scheme_of(session, harvest)
+    access.require(session, by, Action.IMPORT_OUTCOMES, Target(group_id=harvest.group_id))
     for planned in plan.rows:
         if planned.action == "unchanged":
             continue
+        question = planned.question_id if planned.sets_question else outcomes.UNSET
         if planned.outcome_id is None:
-            outcome = outcomes.record_outcome(
-                session, harvest, planned.values, by=by, confirm_warnings=True
+            outcomes.record_outcome(
+                session,
+                harvest,
+                planned.values,
+                by=by,
+                confirm_warnings=True,
+                codes=planned.codes or None,
+                question_id=None if question is outcomes.UNSET else question,
             )
         else:
             outcome = outcomes.get_outcome(session, planned.outcome_id)
             outcomes.update_outcome(
-                session, outcome, planned.values, outcome.version, by=by, confirm_warnings=True
+                session,
+                outcome,
+                planned.values,
+                outcome.version,
+                by=by,
+                confirm_warnings=True,
+                codes=planned.codes or None,
+                question_id=question,
             )
-        if planned.codes:
-            coding.set_codes(session, outcome.id or 0, scheme, planned.codes, by=by)
-        if planned.sets_question:
-            outcomes.set_question(session, outcome, planned.question_id)
     plan.written = True
 
 

@@ -21,7 +21,8 @@ from pydantic import Field, field_validator, model_validator
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
-from harvest import coding, harvests
+from harvest import access, coding, harvests
+from harvest.access import Action
 from harvest.errors import N_, BrobygError, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.listing import MAX_ID, ListQuery
@@ -35,7 +36,7 @@ from harvest.models import (
     Verdict,
     utcnow,
 )
-from harvest.records import check_version, flush_or_stale
+from harvest.records import editing
 from harvest.schemas import EMAIL_PATTERN, Checked, validate
 from harvest.search import Page
 
@@ -208,6 +209,7 @@ def request_substantiation(
     by: User | None,
 ) -> tuple[Substantiation, str]:
     """Ask one person to substantiate `outcome`; return the request and its token (shown once)."""
+    access.require(session, by, Action.SUBSTANTIATE)
     values = (
         data if isinstance(data, SubstantiationRequest) else validate(SubstantiationRequest, data)
     )
@@ -239,6 +241,7 @@ def reissue(
     expires_in_days: int = DEFAULT_EXPIRY_DAYS,
 ) -> str:
     """Give an unanswered request a new link and expiry; the old link stops working."""
+    access.require(session, by, Action.SUBSTANTIATE)
     if record.status == SubstantiationStatus.ANSWERED:
         raise ValidationFailed(
             {"__all__": (N_("This request is answered; ask again with a new request."), {})}
@@ -260,6 +263,7 @@ def reissue(
 
 def revoke(session: Session, record: Substantiation, *, by: User | None) -> Substantiation:
     """Withdraw an unanswered request's link (an answered one keeps its answer)."""
+    access.require(session, by, Action.SUBSTANTIATE)
     if record.status == SubstantiationStatus.ANSWERED:
         raise ValidationFailed(
             {"__all__": (N_("This request is answered; its answer is kept."), {})}
@@ -282,18 +286,17 @@ def update_substantiation(
     by: User | None,
 ) -> Substantiation:
     """Change who is asked, or withdraw the link, as read at `version`."""
+    access.require(session, by, Action.SUBSTANTIATE)
     values = validate(SubstantiationChange, data)
     submitted = values.model_dump(mode="json")
-    check_version(record, version, submitted)
-    act_as(session, by)
-    for key in ("name", "email", "role"):
-        if getattr(record, key) != getattr(values, key):
-            setattr(record, key, getattr(values, key))
-    if values.revoked and record.status != SubstantiationStatus.REVOKED:
-        revoke(session, record, by=by)
-    if session.is_modified(record):
-        record.updated_at = utcnow()
-    flush_or_stale(session, record, submitted)
+    with editing(session, record, version, by=by, submitted=submitted):
+        for key in ("name", "email", "role"):
+            if getattr(record, key) != getattr(values, key):
+                setattr(record, key, getattr(values, key))
+        if values.revoked and record.status != SubstantiationStatus.REVOKED:
+            revoke(session, record, by=by)
+        if session.is_modified(record):
+            record.updated_at = utcnow()
     return record
 
 
@@ -306,11 +309,24 @@ def answer(session: Session, token: str, data: dict[str, Any]) -> Substantiation
         setattr(record, f"verdict_{part}", getattr(values, f"verdict_{part}").value)
         setattr(record, f"comment_{part}", getattr(values, f"comment_{part}"))
     record.consent_named = values.consent_named
+    record.outcome_version = session.get_one(Outcome, record.outcome_id).version
     record.status = SubstantiationStatus.ANSWERED.value
     record.answered_at = utcnow()
     record.updated_at = utcnow()
     session.flush()
     return record
+
+
+def mark_earlier(session: Session, outcome: Outcome) -> int:
+    """Mark the answers given so far on `outcome` as given on an earlier version of it."""
+    now = utcnow()
+    marked = 0
+    for record in requests_for_outcome(session, outcome):
+        if record.status == SubstantiationStatus.ANSWERED and record.superseded_at is None:
+            record.superseded_at = now
+            marked += 1
+    session.flush()
+    return marked
 
 
 # --- picking outcomes -----------------------------------------------------------------
@@ -467,6 +483,7 @@ class Entry:
     comments: dict[str, str]
     consent_named: bool
     answered_at: datetime | None
+    earlier: bool = False  # given on an earlier version of the outcome, before it was restated
 
 
 @dataclass
@@ -505,7 +522,7 @@ def summarize(records: list[Substantiation], *, with_names: bool) -> Summary:
     for record in records:
         state = state_of(record, now)
         summary.states[state] += 1
-        if state == LinkState.ANSWERED:
+        if state == LinkState.ANSWERED and record.superseded_at is None:
             for part in PARTS:
                 verdict = getattr(record, f"verdict_{part}")
                 if verdict in summary.counts[part]:
@@ -520,6 +537,7 @@ def summarize(records: list[Substantiation], *, with_names: bool) -> Summary:
                 comments={p: getattr(record, f"comment_{p}") for p in PARTS},
                 consent_named=record.consent_named,
                 answered_at=record.answered_at,
+                earlier=record.superseded_at is not None,
             )
         )
     return summary

@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from harvest import access
+from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.models import Actor, Tie, TieForm, Tier, User, utcnow
-from harvest.records import check_version, flush_or_stale
+from harvest.records import editing
 from harvest.schemas import TieCreate, TieUpdate, validate
 
 
@@ -62,6 +64,7 @@ def create_tie(session: Session, data: dict[str, Any] | TieCreate, *, by: User |
     act_as(session, by)
     source = _actor(session, values.source_id, "source_id")
     target = _actor(session, values.target_id, "target_id")
+    access.require(session, by, Action.WRITE_ACTOR, tie_target(source, target))
     if find_tie(session, source.id or 0, target.id or 0, values.kind) is not None:
         raise ValidationFailed(
             {"kind": (N_("These two actors already have a tie of this kind."), {})}
@@ -74,27 +77,33 @@ def create_tie(session: Session, data: dict[str, Any] | TieCreate, *, by: User |
     return tie
 
 
+def tie_target(source: Actor, target: Actor) -> Target:
+    """A tie as the access policy sees it: in the municipalities of both its ends."""
+    return Target(
+        municipalities=access.municipalities(source.municipality_id, target.municipality_id)
+    )
+
+
 def update_tie(
     session: Session, tie: Tie, data: dict[str, Any] | TieUpdate, *, by: User | None
 ) -> Tie:
     """Validate and apply an edit made against `data['version']`; stale edits raise."""
     values = data if isinstance(data, TieUpdate) else validate(TieUpdate, data)
-    act_as(session, by)
-    check_version(tie, values.version, values.model_dump(mode="json"))
-    changes = values.model_dump(exclude={"version", "form_override"})
-    changes["form_override"] = values.form_override.value if values.form_override else None
-    if not changes["form_override"]:
-        changes["override_reason"] = ""
-    for key, value in changes.items():
-        setattr(tie, key, value)
-    _apply_form(
-        tie,
-        _actor(session, tie.source_id, "source_id"),
-        _actor(session, tie.target_id, "target_id"),
-    )
-    if session.is_modified(tie):
-        tie.updated_at = utcnow()
-    flush_or_stale(session, tie, values.model_dump(mode="json"))
+    submitted = values.model_dump(mode="json")
+    with editing(session, tie, values.version, by=by, submitted=submitted):
+        source = _actor(session, tie.source_id, "source_id")
+        target = _actor(session, tie.target_id, "target_id")
+        access.require(session, by, Action.WRITE_ACTOR, tie_target(source, target))
+        changes = values.model_dump(exclude={"version", "form_override"})
+        changes["form_override"] = values.form_override.value if values.form_override else None
+        if not changes["form_override"]:
+            changes["override_reason"] = ""
+        for key, value in changes.items():
+            if getattr(tie, key) != value:
+                setattr(tie, key, value)
+        _apply_form(tie, source, target)
+        if session.is_modified(tie):
+            tie.updated_at = utcnow()
     return tie
 
 

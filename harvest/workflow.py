@@ -7,10 +7,10 @@ Must not import `app` or Flask.
 from sqlmodel import Session
 
 from harvest import access
+from harvest.access import Action, Target
 from harvest.errors import N_, PermissionDenied, ValidationFailed
-from harvest.history import act_as
 from harvest.models import Harvest, Outcome, OutcomeStatus, User, utcnow
-from harvest.records import check_version, flush_or_stale
+from harvest.records import editing
 
 ORDER = [
     OutcomeStatus.LEAD,
@@ -20,7 +20,6 @@ ORDER = [
     OutcomeStatus.SUBSTANTIATED,
     OutcomeStatus.FINAL,
 ]
-EVALUATOR_ONLY = frozenset({OutcomeStatus.SUBSTANTIATED, OutcomeStatus.FINAL})
 
 
 def next_statuses(current: str) -> list[OutcomeStatus]:
@@ -38,17 +37,21 @@ def next_statuses(current: str) -> list[OutcomeStatus]:
 
 
 def allowed_moves(
-    user: User | None, outcome: Outcome, harvest: Harvest, member_of: set[int]
+    session: Session, user: User | None, outcome: Outcome, harvest: Harvest
 ) -> list[OutcomeStatus]:
-    """Return the moves `user` may make on `outcome` now."""
-    if not access.can_write_for_group(user, harvest.group_id, member_of):
-        return []
-    evaluator = user is not None and user.role in access.EDITORS
-    return [
-        status
-        for status in next_statuses(outcome.status)
-        if evaluator or (status not in EVALUATOR_ONLY and outcome.status not in EVALUATOR_ONLY)
-    ]
+    """Return the moves `user` may make on `outcome` now (None: the system, any move)."""
+    who = access.viewer(session, user) if user is not None else None
+
+    def may(action: Action, status: str) -> bool:
+        target = Target(group_id=harvest.group_id, status=status)
+        return who is None or access.allowed(who, action, target)
+
+    moves = []
+    for status in next_statuses(outcome.status):
+        concluding = status in access.LOCKED or outcome.status in access.LOCKED
+        if may(Action.CONCLUDE_OUTCOME if concluding else Action.WRITE_OUTCOME, outcome.status):
+            moves.append(status)
+    return moves
 
 
 def move_outcome(
@@ -59,23 +62,20 @@ def move_outcome(
     version: int,
     *,
     by: User | None,
-    member_of: set[int],
 ) -> Outcome:
     """Move `outcome` to status `to`, if `by` may; a stale version raises `StaleVersion`."""
-    act_as(session, by)
-    check_version(outcome, version, {"status": to})
-    try:
-        target = OutcomeStatus(to)
-    except ValueError:
-        raise ValidationFailed({"status": (N_("Unknown status."), {})}) from None
-    if target not in allowed_moves(by, outcome, harvest, member_of):
-        raise PermissionDenied(N_("You cannot move this outcome to that status."))
-    needs_statement = target not in (OutcomeStatus.LEAD, OutcomeStatus.WITHDRAWN)
-    if needs_statement and not (outcome.changed_actor_id and outcome.change.strip()):
-        message = N_("Name the actor that changed and what changed, or keep it as a lead.")
-        raise ValidationFailed({"status": (message, {})})
-    outcome.status = target.value
-    outcome.updated_at = utcnow()
-    outcome.updated_by_id = by.id if by else None
-    flush_or_stale(session, outcome, {"status": to})
+    with editing(session, outcome, version, by=by, submitted={"status": to}):
+        try:
+            target = OutcomeStatus(to)
+        except ValueError:
+            raise ValidationFailed({"status": (N_("Unknown status."), {})}) from None
+        if target not in allowed_moves(session, by, outcome, harvest):
+            raise PermissionDenied(N_("You cannot move this outcome to that status."))
+        needs_statement = target not in (OutcomeStatus.LEAD, OutcomeStatus.WITHDRAWN)
+        if needs_statement and not (outcome.changed_actor_id and outcome.change.strip()):
+            message = N_("Name the actor that changed and what changed, or keep it as a lead.")
+            raise ValidationFailed({"status": (message, {})})
+        outcome.status = target.value
+        outcome.updated_at = utcnow()
+        outcome.updated_by_id = by.id if by else None
     return outcome

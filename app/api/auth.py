@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.api import bp
 from app.database import db
 from harvest import access, accounts
+from harvest.access import Action
 from harvest.errors import N_, PermissionDenied
 from harvest.models import User
 
@@ -39,7 +40,7 @@ def _authenticate() -> Any:
         return _unauthorized(_("Send an API token as 'Authorization: Bearer <token>'."))
     session = db()
     user = accounts.user_for_token(session, token.strip())
-    if user is None or not access.can_use_api(user):
+    if user is None or not access.may(session, user, Action.USE_API):
         return _unauthorized(_("The API token is not valid."))
     session.commit()  # keeps the token's last use
     g.api_user = user

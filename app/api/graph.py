@@ -26,7 +26,6 @@ def graph() -> Any:
             data[key] = values if key in ("form", "kind", "sector") else values[-1]
     filters = parse_filters(db(), data)
     view = prepare_map(db(), filters, Viewer(caller(), frozenset(member_of())))
-    db().commit()  # keeps a freshly computed layout or metrics
     return jsonify(graph_document(view))
 
 

@@ -7,33 +7,29 @@ from flask import url_for
 
 from app.api import bp
 from app.api import serialize as show
-from app.api.auth import caller, is_editor, member_of, require
+from app.api.auth import caller, member_of
 from app.api.parsing import body, flag, page_answer, query, record_answer, version
 from app.database import db
 from harvest import (
     access,
     actors,
-    coding,
     groups,
     harvests,
     listing,
     outcomes,
     search,
     ties,
-    workflow,
 )
-from harvest.errors import N_, NotFound, PermissionDenied, ValidationFailed
+from harvest.access import Action
+from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.models import (
     Actor,
     Harvest,
     ImplementationGroup,
     Municipality,
     Outcome,
-    OutcomeStatus,
     Tie,
 )
-
-DRAFTING = frozenset({OutcomeStatus.LEAD.value, OutcomeStatus.DRAFT.value})
 
 
 def _created(record: Any, endpoint: str, **key: Any) -> Any:
@@ -71,21 +67,17 @@ def municipalities_detail(key: str) -> Any:
 @bp.post("/municipalities")
 def municipalities_create() -> Any:
     """Create a municipality (administrators)."""
-    require(access.is_admin(caller()))
     record = actors.create_municipality(db(), body(), by=caller())
-    db().commit()
     return _created(record, "api.municipalities_detail", key=record.slug)
 
 
 @bp.route("/municipalities/<key>", methods=["PUT", "PATCH"])
 def municipalities_update(key: str) -> Any:
     """Edit a municipality's name and region (administrators)."""
-    require(access.is_admin(caller()))
     record = _found(listing.by_slug_or_id(db(), Municipality, key), "municipality", key)
     data = body()
     merged = {"name": record.name, "region": record.region, **data}
     actors.update_municipality(db(), record, merged, version(data), by=caller())
-    db().commit()
     return record_answer(db(), record)
 
 
@@ -113,21 +105,17 @@ def groups_detail(key: str) -> Any:
 @bp.post("/groups")
 def groups_create() -> Any:
     """Create an implementation group (administrators)."""
-    require(access.is_admin(caller()))
     record = groups.create_group(db(), body(), by=caller())
-    db().commit()
     return _created(record, "api.groups_detail", key=record.slug)
 
 
 @bp.route("/groups/<key>", methods=["PUT", "PATCH"])
 def groups_update(key: str) -> Any:
     """Edit an implementation group (administrators)."""
-    require(access.is_admin(caller()))
     record = _found(listing.by_slug_or_id(db(), ImplementationGroup, key), "group", key)
     data = body()
     merged = {**_editable(show.group(db(), record)), **data}
     groups.update_group(db(), record, merged, version(data), by=caller())
-    db().commit()
     return record_answer(db(), record)
 
 
@@ -149,26 +137,22 @@ def harvests_detail(key: str) -> Any:
 @bp.post("/harvests")
 def harvests_create() -> Any:
     """Create a harvest (evaluators and administrators)."""
-    require(is_editor(caller()))
     data = body()
     try:
         record = harvests.create_harvest(db(), data, by=caller())
     except NotFound as missing:
         field = "group" if "group" in missing.message else "municipality"
         raise _as_field_error(missing, field) from None
-    db().commit()
     return _created(record, "api.harvests_detail", key=record.slug)
 
 
 @bp.route("/harvests/<key>", methods=["PUT", "PATCH"])
 def harvests_update(key: str) -> Any:
     """Edit a harvest (evaluators and administrators)."""
-    require(is_editor(caller()))
     record = _found(listing.by_slug_or_id(db(), Harvest, key), "harvest", key)
     data = body()
     current = _editable(show.harvest(db(), record))
     harvests.update_harvest(db(), record, {**current, **data}, version(data), by=caller())
-    db().commit()
     return record_answer(db(), record)
 
 
@@ -190,22 +174,18 @@ def actors_detail(actor_id: int) -> Any:
 @bp.post("/actors")
 def actors_create() -> Any:
     """Create an actor (members, evaluators, administrators)."""
-    require(access.can_edit_actors(caller()))
     record = actors.create_actor(db(), body(), by=caller())
-    db().commit()
     return _created(record, "api.actors_detail", actor_id=record.id)
 
 
 @bp.route("/actors/<int:actor_id>", methods=["PUT", "PATCH"])
 def actors_update(actor_id: int) -> Any:
     """Edit an actor (members, evaluators, administrators)."""
-    require(access.can_edit_actors(caller()))
     record = _found(listing.get_by_id(db(), Actor, actor_id), "actor", actor_id)
     data = body()
     current = _editable(show.actor(db(), record))
     merged = {**current, **data, "version": version(data)}
     actors.update_actor(db(), record, merged, by=caller())
-    db().commit()
     return record_answer(db(), record)
 
 
@@ -227,22 +207,18 @@ def ties_detail(tie_id: int) -> Any:
 @bp.post("/ties")
 def ties_create() -> Any:
     """Create a tie; its form is derived from its two actors."""
-    require(access.can_edit_actors(caller()))
     record = ties.create_tie(db(), body(), by=caller())
-    db().commit()
     return _created(record, "api.ties_detail", tie_id=record.id)
 
 
 @bp.route("/ties/<int:tie_id>", methods=["PUT", "PATCH"])
 def ties_update(tie_id: int) -> Any:
     """Edit a tie's kind, dates, strength, override and note (its ends stay)."""
-    require(access.can_edit_actors(caller()))
     record = _found(listing.get_by_id(db(), Tie, tie_id), "tie", tie_id)
     data = body()
     current = _editable(show.tie(db(), record))
     merged = {**current, **data, "version": version(data)}
     ties.update_tie(db(), record, merged, by=caller())
-    db().commit()
     return record_answer(db(), record)
 
 
@@ -274,7 +250,8 @@ def _visible_outcome(outcome_id: int) -> tuple[Outcome, Harvest]:
     """Return the outcome and its harvest if the caller may see it; hidden ones are 404."""
     record = _found(listing.get_by_id(db(), Outcome, outcome_id), "outcome", outcome_id)
     harvest = harvests.get_harvest(db(), record.harvest_id)
-    if not access.can_see_outcome(caller(), record.status, harvest.group_id, member_of()):
+    target = outcomes.outcome_target(db(), record, harvest)
+    if not access.may(db(), caller(), Action.READ_OUTCOME, target):
         raise NotFound(N_("No outcome with id %(id)s."), id=outcome_id)
     return record, harvest
 
@@ -291,23 +268,22 @@ def _harvest_of(data: dict[str, Any]) -> Harvest:
         raise _as_field_error(missing, "harvest") from None
 
 
-def _codes_and_question(record: Outcome, harvest: Harvest, data: dict[str, Any]) -> None:
-    """Apply the codes (evaluators only) and the harvest question a body names."""
+def _parts(harvest: Harvest, data: dict[str, Any]) -> dict[str, Any]:
+    """Return the codes and the harvest question a body names, as service arguments."""
+    parts: dict[str, Any] = {}
     if "codes" in data:
-        require(is_editor(caller()))
         codes = data["codes"]
         if not isinstance(codes, dict) or not all(
             isinstance(v, list) and all(isinstance(c, str) for c in v) for v in codes.values()
         ):
             raise ValidationFailed({"codes": (N_("This value is not valid."), {})})
-        scheme = coding.scheme_of(db(), harvest)
-        coding.set_codes(db(), record.id or 0, scheme, codes, by=caller())
+        parts["codes"] = codes
     if "harvest_question" in data:
         text = data["harvest_question"]
         if text is not None and not isinstance(text, str):
             raise ValidationFailed({"harvest_question": (N_("Enter text."), {})})
-        question = listing.question_id_by_text(db(), harvest, text) if text else None
-        outcomes.set_question(db(), record, question)
+        parts["question_id"] = listing.question_id_by_text(db(), harvest, text) if text else None
+    return parts
 
 
 @bp.get("/outcomes")
@@ -337,35 +313,37 @@ def outcomes_create() -> Any:
     """Record an outcome for the harvest named in the body (its group, evaluators, admins)."""
     data = body()
     harvest = _harvest_of(data)
-    require(access.can_write_for_group(caller(), harvest.group_id, member_of()))
-    values = _outcome_input(data)
-    if values.get("status", "draft") not in DRAFTING and not is_editor(caller()):
-        raise PermissionDenied(N_("You cannot move this outcome to that status."))
     confirmed = flag(data, "confirm_warnings")
-    record = outcomes.record_outcome(db(), harvest, values, by=caller(), confirm_warnings=confirmed)
-    _codes_and_question(record, harvest, data)
-    db().commit()
+    record = outcomes.record_outcome(
+        db(),
+        harvest,
+        _outcome_input(data),
+        by=caller(),
+        confirm_warnings=confirmed,
+        **_parts(harvest, data),
+    )
     return _created(record, "api.outcomes_detail", outcome_id=record.id)
 
 
 @bp.route("/outcomes/<int:outcome_id>", methods=["PUT", "PATCH"])
 def outcomes_update(outcome_id: int) -> Any:
-    """Edit an outcome; a new `status` moves it through the workflow."""
+    """Edit an outcome and its parts as one unit; a new `status` moves it through the workflow."""
     record, harvest = _visible_outcome(outcome_id)
-    require(access.can_write_for_group(caller(), harvest.group_id, member_of()))
     data = body()
     read = version(data)
+    wanted = data.get("status", record.status)
+    if not isinstance(wanted, str):
+        raise ValidationFailed({"status": (N_("Unknown status."), {})})
     current = _outcome_input(show.outcome(db(), record))
     values = {**current, **_outcome_input(data), "status": record.status}
-    confirmed = flag(data, "confirm_warnings")
-    outcomes.update_outcome(db(), record, values, read, by=caller(), confirm_warnings=confirmed)
-    wanted = data.get("status", record.status)
-    if wanted != record.status:
-        if not isinstance(wanted, str):
-            raise ValidationFailed({"status": (N_("Unknown status."), {})})
-        workflow.move_outcome(
-            db(), record, harvest, wanted, record.version, by=caller(), member_of=member_of()
-        )
-    _codes_and_question(record, harvest, data)
-    db().commit()
+    outcomes.update_outcome(
+        db(),
+        record,
+        values,
+        read,
+        by=caller(),
+        confirm_warnings=flag(data, "confirm_warnings"),
+        move_to=wanted,
+        **_parts(harvest, data),
+    )
     return record_answer(db(), record)

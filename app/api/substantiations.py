@@ -27,6 +27,7 @@ from app.api.parsing import body, flag, page_answer, query, record_answer, versi
 from app.database import db
 from harvest import access, outcomes
 from harvest import substantiation as service
+from harvest.access import Action
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.models import Substantiation, Verdict
 from harvest.search import Page
@@ -64,7 +65,7 @@ show.SERIALIZERS[Substantiation] = substantiation
 
 
 def _evaluators_only() -> None:
-    require(access.can_substantiate(caller()))
+    require(access.may(db(), caller(), Action.SUBSTANTIATE))
 
 
 def _record(substantiation_id: int) -> Substantiation:
@@ -116,7 +117,6 @@ def substantiations_create() -> Any:
         raise ValidationFailed({"outcome_id": (missing.message, missing.params)}) from None
     request = {k: v for k, v in data.items() if k in (*CHANGEABLE, "expires_in_days")}
     record, token = service.request_substantiation(db(), outcome, request, by=caller())
-    db().commit()
     return _with_link(record, token, 201)
 
 
@@ -137,9 +137,7 @@ def substantiations_update(substantiation_id: int) -> Any:
     service.update_substantiation(db(), record, merged, read, by=caller())
     if flag(data, "reissue"):
         token = service.reissue(db(), record, by=caller())
-        db().commit()
         return _with_link(record, token, 200)
-    db().commit()
     return record_answer(db(), record)
 
 

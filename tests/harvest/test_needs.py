@@ -109,10 +109,22 @@ def test_demo_needs_load_idempotently_across_municipalities(session):
     ("role", "allowed"),
     [("admin", True), ("evaluator", True), ("member", True), ("staff", False)],
 )
-def test_who_may_record_needs(role, allowed):
-    from harvest.access import can_record_needs
-    from harvest.models import User
+def test_who_may_record_needs(session, create_user, create_municipality, role, allowed):
+    from harvest import accounts, groups
+    from harvest.errors import PermissionDenied
 
-    assert can_record_needs(User(email="x@example.dk", role=role, active=True)) is allowed
-    assert can_record_needs(User(email="x@example.dk", role=role, active=False)) is False
-    assert can_record_needs(None) is False
+    helsingor = create_municipality()
+    other = create_municipality("gladsaxe", "Gladsaxe")
+    groups.create_group(session, {"slug": "g", "name": "G", "municipality": "helsingor"}, by=None)
+    user = create_user(f"{role}@example.dk", role, groups=["g"] if role == "member" else [])
+    data = {"question": "Hvor kan man synge om aftenen?", "municipality": "helsingor"}
+    if allowed:
+        assert needs.record_need(session, data, by=user).municipality_id == helsingor.id
+    else:
+        with pytest.raises(PermissionDenied):
+            needs.record_need(session, data, by=user)
+    elsewhere = {**data, "municipality": other.slug}
+    if role == "member":  # members record needs for their groups' municipalities only
+        with pytest.raises(PermissionDenied):
+            needs.record_need(session, elsewhere, by=user)
+    assert accounts.get_user(session, user.id).active
