@@ -391,8 +391,13 @@ def test_evaluator_codes_an_outcome_and_names_its_question(client, world):
         "social_capital_form": ["bridging"],
     }
     assert created.json["harvest_question"] == "Hvem gør noget andet end før?"
+    # Members may code their own group's open outcomes: the same rule as on the web form.
     as_member = client.post("/api/v1/outcomes", json=body, headers=auth(world, "member"))
-    assert as_member.status_code == 403
+    assert as_member.status_code == 201, as_member.json
+    assert as_member.json["codes"]["type_of_change"] == ["practice"]
+    final = {**body, "status": "final"}
+    refused = client.post("/api/v1/outcomes", json=final, headers=auth(world, "member"))
+    assert refused.status_code == 403
 
 
 def test_admin_creates_and_edits_municipalities_and_groups(client, world):

@@ -19,8 +19,13 @@ def setup(session, create_harvest, create_actor, create_user, create_municipalit
     session.add(group)
     session.flush()
     harvest = create_harvest(slug="hel", group="helsingor")
-    cafe = create_actor(name="Café Vinkeldammen", kind="municipal_service", sector="municipal")
-    sind = create_actor(name="SIND Helsingør")
+    cafe = create_actor(
+        name="Café Vinkeldammen",
+        kind="municipal_service",
+        sector="municipal",
+        municipality="helsingor",
+    )
+    sind = create_actor(name="SIND Helsingør", municipality="helsingor")
     member = create_user(email="medlem@example.dk", role="member", groups=["helsingor"])
     create_user(email="anden@example.dk", role="member", groups=[]) if False else None
     session.commit()
@@ -208,19 +213,24 @@ def test_outcome_can_evidence_a_new_tie_and_join_a_chain(client, setup, session)
         .headers["Location"]
         .rsplit("/", 1)[1]
     )
-    client.post(
-        f"/outcomes/{first}/ties",
-        data={
-            "source_id": str(setup["cafe"].id),
-            "target_id": str(setup["sind"].id),
-            "kind": "referral",
-            "start": "2025-09-01",
-            "strength": "2",
-        },
-    )
+    tie_data = {
+        "source_id": str(setup["cafe"].id),
+        "target_id": str(setup["sind"].id),
+        "kind": "referral",
+        "start": "2025-09-01",
+        "strength": "2",
+    }
+    stale = client.post(f"/outcomes/{first}/ties", data={**tie_data, "version": "0"})
+    assert stale.status_code == 409
+    assert session.exec(select(Tie)).all() == []
+    session.rollback()  # end the test's read, so it sees what the app commits next
+    client.post(f"/outcomes/{first}/ties", data={**tie_data, "version": "1"})
     tie = session.exec(select(Tie)).one()
     assert tie.form == "bridging"
-    client.post(f"/outcomes/{first}/links", data={"other_id": str(second), "direction": "to"})
+    # The evidenced tie is part of the outcome: its version rose, so version 1 is stale now.
+    link = {"other_id": str(second), "direction": "to"}
+    assert client.post(f"/outcomes/{first}/links", data={**link, "version": "1"}).status_code == 409
+    client.post(f"/outcomes/{first}/links", data={**link, "version": "2"})
     page = client.get(f"/outcomes/{second}").get_data(as_text=True)
     assert "Café Vinkeldammen henviser til SIND" in page
 
