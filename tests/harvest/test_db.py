@@ -34,7 +34,7 @@ def test_upgrade_twice_is_harmless(engine, session, create_actor):
     upgrade(engine)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [
-            "0003"
+            "0004"
         ]
     session.expire_all()
     assert session.get(type(actor), actor.id).name == "Bevares ved opgradering"
