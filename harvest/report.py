@@ -408,8 +408,8 @@ def _md_analysis(result: HarvestAnalysis, t: Translate) -> list[str]:
         f"- **{t(N_('Requests sent'))}:** {s.requested}",
         f"- **{t(N_('Answered'))}:** {s.answered}",
         f"- **{t(N_('Waiting for an answer'))}:** {s.pending}",
-        f"- **{t(N_('Link expired without an answer'))}:** {s.expired}",
-        f"- **{t(N_('Revoked'))}:** {s.revoked}",
+        f"- **{t(N_('Link expired'))}:** {s.expired}",
+        f"- **{t(N_('Link withdrawn'))}:** {s.revoked}",
         f"- **{t(N_('Outcomes substantiated'))}:** {s.outcomes_substantiated}",
         "",
     ]
@@ -522,8 +522,8 @@ def add_summary_sheets(
         sheet.append([t(N_("Requests sent")), s.requested])
         sheet.append([t(N_("Answered")), s.answered])
         sheet.append([t(N_("Waiting for an answer")), s.pending])
-        sheet.append([t(N_("Link expired without an answer")), s.expired])
-        sheet.append([t(N_("Revoked")), s.revoked])
+        sheet.append([t(N_("Link expired")), s.expired])
+        sheet.append([t(N_("Link withdrawn")), s.revoked])
         sheet.append([t(N_("Verdict")), *(t(p.label) for p in s.parts)])
         for index, count in enumerate(s.parts[0].counts):
             sheet.append([t(count.label), *(p.counts[index].count for p in s.parts)])

@@ -254,7 +254,7 @@ def test_a_confirmation_of_an_outdated_preview_shows_the_list_again(client, setu
 
 def test_a_stale_switch_is_refused(client, setup, session):
     harvest, _first, _second = setup
-    copy = coding.create_scheme(
+    coding.create_scheme(
         session,
         {"slug": "kopi", "name": "Kopi"},
         copy_from=coding.scheme_of(session, harvest),

@@ -212,8 +212,8 @@ def test_expired_and_revoked_links_are_counted_the_same_everywhere(session, read
     ]
     markdown = report.report_markdown(report.build_report(session, harvest))
     assert "- **Waiting for an answer:** 1" in markdown
-    assert "- **Link expired without an answer:** 1" in markdown
-    assert "- **Revoked:** 1" in markdown
+    assert "- **Link expired:** 1" in markdown
+    assert "- **Link withdrawn:** 1" in markdown
     assert [s.id for s, _o in substantiation.pending_requests(session, harvest)] == [made[1][0].id]
     for state, record in (("pending", made[1][0]), ("expired", made[2][0])):
         page = substantiation.list_substantiations(
