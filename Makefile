@@ -30,6 +30,6 @@ lint: install
 	$(BIN)/mypy
 
 translations: install  ## Extract strings, update the catalogs, compile them
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o app/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o app/translations/messages.pot --no-location --sort-output -w 100 .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching -w 100
 	$(BIN)/pybabel compile -d app/translations -f

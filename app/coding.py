@@ -17,6 +17,7 @@ from harvest import access, analysis, coding, conflicts, harvests
 from harvest.access import Action
 from harvest.errors import StaleVersion, ValidationFailed
 from harvest.models import Code, CodeDimension, CodingScheme, Harvest, User
+from harvest.records import check_version
 
 bp = Blueprint("coding", __name__)
 PER_PAGE = 50
@@ -283,12 +284,61 @@ def change(slug: str) -> Any:
 @bp.route("/coding/schemes/<slug>/harvests", methods=["POST"])
 @login_required
 def assign(slug: str) -> Any:
-    """Make a harvest code with this scheme."""
+    """Make a harvest code with this scheme, carrying its codes over by their keys.
+
+    When some codes cannot be carried over, the first post only shows which (nothing
+    is written) and the evaluator confirms; the confirmation names what it saw, so a
+    change made meanwhile shows the list again instead of losing more than was shown."""
     user = _coder()
     found = coding.scheme_by_slug(db(), slug)
     if not PostForm().validate_on_submit():
         abort(400)
     target = harvests.harvest_by_slug(db(), request.form.get("harvest", ""))
-    coding.assign_scheme(db(), target, found, by=user)
+    version = _int(request.form.get("version") or request.form.get(f"version-{target.slug}"))
+    old = coding.scheme_of(db(), target)
+    try:
+        check_version(target, version or 0)
+        plan = coding.plan_scheme_switch(db(), target, found)
+        confirmed = request.form.get("confirm", "")
+        if plan.lost and confirmed != plan.digest:
+            if confirmed:
+                flash(
+                    _(
+                        "The coding changed since you looked. Check the codes that would "
+                        "be removed again."
+                    ),
+                    "error",
+                )
+            return _switch_page(found, target, old, plan, done=False)
+        report = coding.assign_scheme(db(), target, found, version or 0, by=user)
+    except StaleVersion:
+        flash(
+            _(
+                "Someone else changed %(harvest)s meanwhile, so its coding scheme was not "
+                "changed. Here is the scheme as it is now; try again.",
+                harvest=target.title,
+            ),
+            "error",
+        )
+        return redirect(url_for("coding.scheme", slug=slug))
     flash(_("%(harvest)s now codes with this scheme.", harvest=target.title), "success")
-    return redirect(url_for("coding.scheme", slug=slug))
+    return _switch_page(found, target, old, report, done=True)
+
+
+def _switch_page(
+    scheme: CodingScheme,
+    harvest: Harvest,
+    old: CodingScheme,
+    report: coding.SchemeSwitch,
+    *,
+    done: bool,
+) -> Any:
+    return render_template(
+        "coding/switch.html",
+        scheme=scheme,
+        harvest=harvest,
+        old=old,
+        report=report,
+        done=done,
+        form=PostForm(),
+    )

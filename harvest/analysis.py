@@ -18,28 +18,24 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from harvest.coding import active_dimensions, scheme_of
+from harvest.coding import active_dimensions, codes_by_outcome, scheme_of
 from harvest.errors import N_
 from harvest.harvests import questions_of
 from harvest.models import (
     Actor,
-    Code,
     Harvest,
     Municipality,
     Outcome,
-    OutcomeCode,
     OutcomeLink,
     OutcomeQuestion,
     OutcomeStatus,
-    Substantiation,
-    SubstantiationStatus,
     Verdict,
 )
+from harvest.substantiation import RoleCount, Summary, summary_for_outcomes
 
 NOT_CODED = N_("Not coded")
 NO_ACTOR = N_("No changed actor")
 NO_MUNICIPALITY = N_("No municipality")
-NO_ROLE = N_("Role not given")
 MAX_CHAINS = 200
 
 ACTOR_KIND_LABELS = {
@@ -142,15 +138,6 @@ class VerdictCounts:
 
 
 @dataclass(frozen=True)
-class RoleCount:
-    """How many substantiators with one role answered (names are never shown)."""
-
-    role: str
-    requested: int
-    answered: int
-
-
-@dataclass(frozen=True)
 class OutcomeRef:
     """An outcome as a list shows it."""
 
@@ -161,11 +148,13 @@ class OutcomeRef:
 
 @dataclass(frozen=True)
 class SubstantiationResults:
-    """The harvest's substantiation in numbers, with substantiators by role only."""
+    """The harvest's substantiation summary (`harvest.substantiation.summarize`) as the
+    analysis page and the report show it: verdict shares, substantiators by role only."""
 
     requested: int
     answered: int
     pending: int
+    expired: int
     revoked: int
     outcomes_substantiated: int
     parts: list[VerdictCounts]
@@ -225,29 +214,28 @@ def _breakdown(
 
 
 def code_breakdowns(session: Session, harvest: Harvest, outcomes: list[Outcome]) -> list[Breakdown]:
-    """Count the outcomes per code in each dimension of the harvest's scheme, with "not coded"."""
+    """Count the outcomes per code in each dimension of the harvest's scheme, with "not coded".
+
+    The codes are those `coding.codes_by_outcome` reads, as the coding table and the
+    report show them."""
     scheme = scheme_of(session, harvest)
-    ids = [o.id for o in outcomes]
     total = len(outcomes)
-    coded: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    if ids:
-        query = (
-            select(Code.dimension_id, Code.id, OutcomeCode.outcome_id)
-            .join(OutcomeCode, col(OutcomeCode.code_id) == Code.id)
-            .where(col(OutcomeCode.outcome_id).in_(ids))
-        )
-        for dimension_id, code_id, outcome_id in session.execute(query):
-            coded[dimension_id][code_id].add(outcome_id)
+    given = codes_by_outcome(session, harvest, [o.id or 0 for o in outcomes])
     result = []
     for dimension, codes in active_dimensions(session, scheme, with_retired_codes=True):
-        by_code = coded.get(dimension.id or 0, {})
+        by_code: dict[str, int] = defaultdict(int)
+        with_code = 0
+        for outcome_codes in given.values():
+            keys = outcome_codes.get(dimension.key, [])
+            with_code += bool(keys)
+            for key in keys:
+                by_code[key] += 1
         rows = []
         for code in codes:
-            n = len(by_code.get(code.id or 0, set()))
+            n = by_code.get(code.key, 0)
             if n or code.position >= 0:
                 rows.append(Count(code.key, code.label, n, percent(n, total)))
-        with_code = set().union(*by_code.values()) if by_code else set()
-        uncoded = total - len(with_code)
+        uncoded = total - with_code
         if uncoded:
             rows.append(Count("", NOT_CODED, uncoded, percent(uncoded, total)))
         result.append(Breakdown(dimension.key, dimension.label, total, rows, dimension.multiple))
@@ -313,58 +301,28 @@ def timeline(outcomes: list[Outcome]) -> Timeline:
     return Timeline(months, undated)
 
 
-def substantiation_results(session: Session, outcomes: list[Outcome]) -> SubstantiationResults:
-    """Count requests and answers and each part's verdicts; roles only, never names."""
-    titles = {o.id: o for o in outcomes}
-    rows = (
-        list(
-            session.scalars(
-                select(Substantiation)
-                .where(col(Substantiation.outcome_id).in_(list(titles)))
-                .order_by(col(Substantiation.id))
-            )
-        )
-        if titles
-        else []
-    )
-    answered = [s for s in rows if s.status == SubstantiationStatus.ANSWERED.value]
+def _substantiation(summary: Summary, outcomes: list[Outcome]) -> SubstantiationResults:
+    """Return the harvest's substantiation summary with shares, labels and outcome titles."""
     parts = []
     for part, label in PART_LABELS.items():
-        tally: dict[str, int] = defaultdict(int)
-        for s in answered:
-            verdict = getattr(s, f"verdict_{part}")
-            if verdict:
-                tally[verdict] += 1
+        tally = summary.counts[part]
         given = sum(tally.values())
         counts = [
             Count(v, vlabel, tally[v], percent(tally[v], given))
             for v, vlabel in VERDICT_LABELS.items()
         ]
         parts.append(VerdictCounts(part, label, counts))
-    roles: dict[str, list[int]] = {}
-    for s in rows:
-        if s.status == SubstantiationStatus.REVOKED.value:
-            continue
-        entry = roles.setdefault(" ".join(s.role.split()) or NO_ROLE, [0, 0])
-        entry[0] += 1
-        entry[1] += s.status == SubstantiationStatus.ANSWERED.value
-    disagreed = sorted(
-        {
-            s.outcome_id
-            for s in answered
-            if Verdict.DISAGREE.value
-            in (s.verdict_outcome, s.verdict_significance, s.verdict_contribution)
-        }
-    )
+    by_id = {o.id or 0: o for o in outcomes}
     return SubstantiationResults(
-        requested=len(rows),
-        answered=len(answered),
-        pending=sum(s.status == SubstantiationStatus.PENDING.value for s in rows),
-        revoked=sum(s.status == SubstantiationStatus.REVOKED.value for s in rows),
-        outcomes_substantiated=len({s.outcome_id for s in answered}),
+        requested=summary.asked,
+        answered=summary.answered,
+        pending=summary.pending,
+        expired=summary.expired,
+        revoked=summary.revoked,
+        outcomes_substantiated=summary.outcomes_substantiated,
         parts=parts,
-        roles=[RoleCount(r, n[0], n[1]) for r, n in sorted(roles.items(), key=lambda p: p[0])],
-        disagreements=[_ref(titles[i]) for i in disagreed],
+        roles=summary.roles,
+        disagreements=[_ref(by_id[i]) for i in summary.disagreed_outcomes],
     )
 
 
@@ -460,7 +418,7 @@ def analyse_harvest(session: Session, harvest: Harvest) -> HarvestAnalysis:
         sectors=sectors,
         municipalities=places,
         timeline=timeline(outcomes),
-        substantiation=substantiation_results(session, outcomes),
+        substantiation=_substantiation(summary_for_outcomes(session, outcomes), outcomes),
         chains=outcome_chains(session, outcomes),
         questions=answers_by_question(session, harvest, outcomes),
         statuses={s: n for s, n in statuses.items() if n},

@@ -13,8 +13,9 @@ Must not import `app` or Flask.
 import hashlib
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -35,6 +36,7 @@ from harvest.models import (
     OutcomeCode,
     OutcomeQuestion,
     User,
+    utcnow,
 )
 from harvest.outcomes import set_question
 from harvest.records import editing, lock, parts_of
@@ -177,27 +179,68 @@ def set_codes(
 
 
 def codes_for_outcome(session: Session, outcome_id: int) -> dict[str, list[str]]:
-    """Return an outcome's codes as {dimension key: [code keys]}."""
+    """Return an outcome's codes in its harvest's scheme as {dimension key: [code keys]}."""
+    outcome = session.get(Outcome, outcome_id)
+    if outcome is None:
+        return {}
+    harvest = session.get_one(Harvest, outcome.harvest_id)
+    return codes_by_outcome(session, harvest, [outcome_id]).get(outcome_id, {})
+
+
+def codes_by_outcome(
+    session: Session, harvest: Harvest, outcome_ids: list[int]
+) -> dict[int, dict[str, list[str]]]:
+    """Return the codes of many outcomes as {outcome id: {dimension key: [code keys]}}.
+
+    The one read of coding that the coding table, the analysis, the report and the
+    exports share: only codes in the dimensions in use of the harvest's scheme count
+    (retired codes too, so earlier coding stays visible), in the scheme's order.
+    Outcomes without codes are left out."""
+    scheme = scheme_of(session, harvest)
+    if not outcome_ids or scheme.id is None:
+        return {}
     query = (
-        select(CodeDimension.key, Code.key)
-        .join(Code, col(Code.dimension_id) == CodeDimension.id)
-        .join(OutcomeCode, col(OutcomeCode.code_id) == Code.id)
-        .where(col(OutcomeCode.outcome_id) == outcome_id)
-        .order_by(col(CodeDimension.position), col(Code.position))
+        select(OutcomeCode.outcome_id, CodeDimension.key, Code.key)
+        .join(Code, col(Code.id) == OutcomeCode.code_id)
+        .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
+        .where(
+            col(CodeDimension.scheme_id) == scheme.id,
+            col(CodeDimension.position) >= 0,
+            col(OutcomeCode.outcome_id).in_(outcome_ids),
+        )
+        .order_by(
+            col(CodeDimension.position),
+            col(CodeDimension.id),
+            col(Code.position) < 0,
+            col(Code.position),
+            col(Code.id),
+        )
     )
-    result: dict[str, list[str]] = {}
-    for dimension_key, code_key in session.execute(query):
-        result.setdefault(dimension_key, []).append(code_key)
+    result: dict[int, dict[str, list[str]]] = {}
+    for outcome_id, dimension_key, code_key in session.execute(query):
+        result.setdefault(outcome_id, {}).setdefault(dimension_key, []).append(code_key)
     return result
 
 
+def default_scheme(session: Session) -> CodingScheme | None:
+    """Return the default coding scheme if it exists; never creates it."""
+    query = select(CodingScheme).where(col(CodingScheme.slug) == DEFAULT_SCHEME)
+    return session.scalars(query).first()
+
+
 def scheme_of(session: Session, harvest: Harvest) -> CodingScheme:
-    """Return the coding scheme a harvest uses (the default one if it names none)."""
+    """Return the coding scheme a harvest uses (the default one if it names none).
+
+    Only reads: if even the default scheme is missing (a database not migrated to
+    0004), an unsaved empty scheme stands in, so pages show no dimensions rather than
+    a GET writing one."""
     if harvest.coding_scheme_id:
         scheme = session.get(CodingScheme, harvest.coding_scheme_id)
         if scheme is not None:
             return scheme
-    return ensure_default_scheme(session)
+    return default_scheme(session) or CodingScheme(
+        slug=DEFAULT_SCHEME, name=N_("Standard coding scheme"), description=""
+    )
 
 
 def all_code_labels() -> list[tuple[str, str]]:
@@ -237,8 +280,7 @@ def is_retired(part: CodeDimension | Code) -> bool:
 
 
 def list_schemes(session: Session) -> list[CodingScheme]:
-    """Return every coding scheme by name, the default one made if missing."""
-    ensure_default_scheme(session)
+    """Return every coding scheme by name (only reads: the migration made the default one)."""
     return list(session.scalars(select(CodingScheme).order_by(col(CodingScheme.name))))
 
 
@@ -497,15 +539,218 @@ def code_use_counts(session: Session, scheme: CodingScheme) -> dict[int, int]:
     return {code_id: n for code_id, n in session.execute(query)}
 
 
+class LossReason(StrEnum):
+    """Why a code could not be carried over to another scheme."""
+
+    NO_DIMENSION = "no_dimension"
+    DIMENSION_RETIRED = "dimension_retired"
+    NO_CODE = "no_code"
+    ONE_CODE_ONLY = "one_code_only"
+
+
+LOSS_REASON_LABELS = {
+    LossReason.NO_DIMENSION: N_("The new scheme has no such dimension."),
+    LossReason.DIMENSION_RETIRED: N_("The dimension is retired in the new scheme."),
+    LossReason.NO_CODE: N_("The new scheme has no such code in this dimension."),
+    LossReason.ONE_CODE_ONLY: N_("The dimension allows one code only in the new scheme."),
+}
+
+
+@dataclass(frozen=True)
+class LostCode:
+    """A code an outcome loses when its harvest switches scheme; labels as in the old scheme."""
+
+    outcome_id: int
+    outcome_title: str
+    dimension: str
+    dimension_label: str
+    code: str
+    code_label: str
+    reason: LossReason
+
+    @property
+    def reason_label(self) -> str:
+        """Return the msgid that says why the code could not be carried over."""
+        return LOSS_REASON_LABELS[self.reason]
+
+
+@dataclass(frozen=True)
+class SchemeSwitch:
+    """What switching a harvest to another scheme does to its coding.
+
+    `carried` counts the codes that move to the code with the same dimension key and
+    code key in the new scheme; `lost` lists those that cannot and are removed (the
+    change history keeps them)."""
+
+    harvest_slug: str
+    old_scheme: str
+    new_scheme: str
+    carried: int = 0
+    lost: list[LostCode] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        """Return a short digest of what would be lost, to notice a change before confirming."""
+        canonical = json.dumps(
+            [[x.outcome_id, x.dimension, x.code, x.reason.value] for x in self.lost]
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Move:
+    outcome_id: int
+    old_code_id: int
+    new_code_id: int | None
+
+
+def _switch(
+    session: Session, harvest: Harvest, target: CodingScheme
+) -> tuple[SchemeSwitch, list[_Move], list[tuple[int, int]]]:
+    """Plan a switch: the report, each old code's move, and target codes to drop."""
+    old = scheme_of(session, harvest)
+    report = SchemeSwitch(harvest.slug, old.slug, target.slug)
+    if old.id == target.id or old.id is None:
+        return report, [], []
+    dimensions = {d.key: d for d in dimensions_of(session, target)}
+    codes: dict[int, dict[str, Code]] = {
+        d.id or 0: {c.key: c for c in codes_of(session, d)} for d in dimensions.values()
+    }
+
+    def held(scheme: CodingScheme) -> list[tuple[Outcome, CodeDimension, Code]]:
+        query = (
+            select(Outcome, CodeDimension, Code)
+            .join(OutcomeCode, col(OutcomeCode.outcome_id) == Outcome.id)
+            .join(Code, col(Code.id) == OutcomeCode.code_id)
+            .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
+            .where(col(Outcome.harvest_id) == harvest.id, col(CodeDimension.scheme_id) == scheme.id)
+            .order_by(
+                col(Outcome.id),
+                col(CodeDimension.position) < 0,
+                col(CodeDimension.position),
+                col(Code.position) < 0,
+                col(Code.position),
+                col(Code.id),
+            )
+        )
+        return [(o, d, c) for o, d, c in session.execute(query)]
+
+    moves: list[_Move] = []
+    lost: list[LostCode] = []
+    kept: dict[tuple[int, int], list[int]] = {}  # (outcome, target dimension) -> target codes
+    for outcome, dimension, code in held(old):
+        target_dimension = dimensions.get(dimension.key)
+        reason: LossReason | None = None
+        new_code: Code | None = None
+        if target_dimension is None:
+            reason = LossReason.NO_DIMENSION
+        elif is_retired(target_dimension):
+            reason = LossReason.DIMENSION_RETIRED
+        else:
+            new_code = codes[target_dimension.id or 0].get(code.key)
+            if new_code is None:
+                reason = LossReason.NO_CODE
+            else:
+                given = kept.setdefault((outcome.id or 0, target_dimension.id or 0), [])
+                if given and not target_dimension.multiple:
+                    reason = LossReason.ONE_CODE_ONLY
+                else:
+                    given.append(new_code.id or 0)
+        if reason is not None:
+            new_code = None
+            lost.append(
+                LostCode(
+                    outcome.id or 0,
+                    outcome.title,
+                    dimension.key,
+                    dimension.label,
+                    code.key,
+                    code.label,
+                    reason,
+                )
+            )
+        moves.append(_Move(outcome.id or 0, code.id or 0, new_code.id if new_code else None))
+    # Codes the outcomes still hold in the target scheme from an earlier use of it: the
+    # carried ones come first; one too many in a one-code dimension is dropped and listed.
+    dropped: list[tuple[int, int]] = []
+    for outcome, dimension, code in held(target):
+        if is_retired(dimension):
+            continue
+        given = kept.setdefault((outcome.id or 0, dimension.id or 0), [])
+        if code.id in given:
+            continue
+        if given and not dimension.multiple:
+            dropped.append((outcome.id or 0, code.id or 0))
+            lost.append(
+                LostCode(
+                    outcome.id or 0,
+                    outcome.title,
+                    dimension.key,
+                    dimension.label,
+                    code.key,
+                    code.label,
+                    LossReason.ONE_CODE_ONLY,
+                )
+            )
+        else:
+            given.append(code.id or 0)
+    carried = sum(1 for m in moves if m.new_code_id is not None)
+    return (
+        SchemeSwitch(harvest.slug, old.slug, target.slug, carried, lost),
+        moves,
+        dropped,
+    )
+
+
+def plan_scheme_switch(session: Session, harvest: Harvest, scheme: CodingScheme) -> SchemeSwitch:
+    """Return what `assign_scheme` would carry over and lose, without writing anything."""
+    return _switch(session, harvest, scheme)[0]
+
+
 def assign_scheme(
-    session: Session, harvest: Harvest, scheme: CodingScheme, *, by: User | None
-) -> None:
-    """Make `harvest` code with `scheme`; codes given with another scheme stay in history."""
-    if harvest.coding_scheme_id == scheme.id:
-        return
-    act_as(session, by)
-    harvest.coding_scheme_id = scheme.id
-    session.flush()
+    session: Session, harvest: Harvest, scheme: CodingScheme, version: int, *, by: User | None
+) -> SchemeSwitch:
+    """Make `harvest` code with `scheme`, as read at `version`, carrying its codes over.
+
+    Each code moves to the code with the same dimension key and code key in `scheme`
+    (a retired code there counts; a retired dimension does not). The codes that cannot
+    move are removed from their outcomes and listed in the returned report; the change
+    history keeps them, with who coded them and when."""
+    access.require(session, by, Action.ANALYSE)
+    submitted = {"coding_scheme": scheme.slug}
+    with editing(session, harvest, version, by=by, submitted=submitted), ExitStack() as stack:
+        report, moves, dropped = _switch(session, harvest, scheme)
+        if harvest.coding_scheme_id == scheme.id:
+            return report
+        outcome_ids = sorted({m.outcome_id for m in moves} | {o for o, _c in dropped})
+        for outcome_id in outcome_ids:  # each outcome whose codes change is edited as a unit
+            stack.enter_context(editing(session, session.get_one(Outcome, outcome_id), None, by=by))
+        held = {
+            (row.outcome_id, row.code_id): row
+            for row in session.scalars(
+                select(OutcomeCode).where(col(OutcomeCode.outcome_id).in_(outcome_ids))
+            )
+        }
+        added: list[OutcomeCode] = []
+        for move in moves:
+            old = held[(move.outcome_id, move.old_code_id)]
+            session.delete(old)
+            if move.new_code_id is not None and (move.outcome_id, move.new_code_id) not in held:
+                added.append(
+                    OutcomeCode(
+                        outcome_id=move.outcome_id,
+                        code_id=move.new_code_id,
+                        coded_by_id=old.coded_by_id,
+                        coded_at=old.coded_at,
+                    )
+                )
+        for outcome_id, code_id in dropped:
+            session.delete(session.get_one(OutcomeCode, (outcome_id, code_id)))
+        session.flush()
+        session.add_all(added)
+        harvest.coding_scheme_id = scheme.id
+        harvest.updated_at = utcnow()
+    return report
 
 
 def harvests_using(session: Session, scheme: CodingScheme) -> list[Harvest]:
@@ -563,10 +808,16 @@ def harvest_coding(
     session: Session, harvest: Harvest, outcomes: list[Outcome]
 ) -> dict[int, tuple[dict[str, list[str]], int | None]]:
     """Return each outcome's codes and question id, for the coding table."""
-    return {
-        o.id or 0: (codes_for_outcome(session, o.id or 0), current_question(session, o.id or 0))
-        for o in outcomes
-    }
+    ids = [o.id or 0 for o in outcomes]
+    codes = codes_by_outcome(session, harvest, ids)
+    questions: dict[int, int] = {}
+    if ids:
+        query = select(OutcomeQuestion.outcome_id, OutcomeQuestion.question_id).where(
+            col(OutcomeQuestion.outcome_id).in_(ids)
+        )
+        for outcome_id, question_id in session.execute(query):
+            questions.setdefault(outcome_id, question_id)
+    return {i: (codes.get(i, {}), questions.get(i)) for i in ids}
 
 
 def code_outcomes(

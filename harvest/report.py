@@ -20,18 +20,15 @@ from openpyxl.styles import Font
 from sqlmodel import Session, col, select
 
 from harvest.analysis import HarvestAnalysis, analyse_harvest
-from harvest.coding import DEFAULT_DIMENSIONS, active_dimensions, scheme_of
+from harvest.coding import DEFAULT_DIMENSIONS, active_dimensions, codes_by_outcome, scheme_of
 from harvest.errors import N_
 from harvest.harvests import questions_of
 from harvest.models import (
     Actor,
-    Code,
-    CodeDimension,
     Harvest,
     ImplementationGroup,
     Municipality,
     Outcome,
-    OutcomeCode,
     OutcomeContributor,
     OutcomeQuestion,
 )
@@ -188,7 +185,10 @@ class HarvestReport:
 
 
 def harvest_outcomes(session: Session, harvest: Harvest) -> list[ReportOutcome]:
-    """Return every outcome of `harvest` (all statuses), by id, with actors, codes, question."""
+    """Return every outcome of `harvest` (all statuses), by id, with actors, codes, question.
+
+    The codes are those `coding.codes_by_outcome` reads, as the coding table and the
+    analysis count them."""
     rows = list(
         session.scalars(
             select(Outcome).where(col(Outcome.harvest_id) == harvest.id).order_by(col(Outcome.id))
@@ -210,14 +210,7 @@ def harvest_outcomes(session: Session, harvest: Harvest) -> list[ReportOutcome]:
             .order_by(col(Actor.name))
         ):
             contributors.setdefault(outcome_id, []).append(name)
-        for outcome_id, dimension, code in session.execute(
-            select(OutcomeCode.outcome_id, CodeDimension.key, Code.key)
-            .join(Code, col(Code.id) == OutcomeCode.code_id)
-            .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
-            .where(col(OutcomeCode.outcome_id).in_(ids))
-            .order_by(col(CodeDimension.position), col(Code.position))
-        ):
-            codes.setdefault(outcome_id, {}).setdefault(dimension, []).append(code)
+        codes = codes_by_outcome(session, harvest, [o.id or 0 for o in rows])
         position = {q.id: q.position for q in questions_of(session, harvest)}
         for outcome_id, question_id in session.execute(
             select(OutcomeQuestion.outcome_id, OutcomeQuestion.question_id).where(
@@ -415,6 +408,8 @@ def _md_analysis(result: HarvestAnalysis, t: Translate) -> list[str]:
         f"- **{t(N_('Requests sent'))}:** {s.requested}",
         f"- **{t(N_('Answered'))}:** {s.answered}",
         f"- **{t(N_('Waiting for an answer'))}:** {s.pending}",
+        f"- **{t(N_('Link expired'))}:** {s.expired}",
+        f"- **{t(N_('Link withdrawn'))}:** {s.revoked}",
         f"- **{t(N_('Outcomes substantiated'))}:** {s.outcomes_substantiated}",
         "",
     ]
@@ -526,6 +521,9 @@ def add_summary_sheets(
         heading(t(N_("Substantiation")))
         sheet.append([t(N_("Requests sent")), s.requested])
         sheet.append([t(N_("Answered")), s.answered])
+        sheet.append([t(N_("Waiting for an answer")), s.pending])
+        sheet.append([t(N_("Link expired")), s.expired])
+        sheet.append([t(N_("Link withdrawn")), s.revoked])
         sheet.append([t(N_("Verdict")), *(t(p.label) for p in s.parts)])
         for index, count in enumerate(s.parts[0].counts):
             sheet.append([t(count.label), *(p.counts[index].count for p in s.parts)])

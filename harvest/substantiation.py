@@ -2,8 +2,9 @@
 
 Owns the personal links (only a SHA-256 of each token is stored, as for API tokens),
 picking outcomes by rule, the substantiator's answer, re-issuing and revoking links,
-the summary an outcome shows, the results the harvest report shows (roles, never
-names) and the demo substantiations. Must not import `app` or Flask.
+the one summary every page and export counts with (`summarize`: states by
+`state_of`; roles, and names only for evaluators) and the demo substantiations.
+Must not import `app` or Flask.
 """
 
 import hashlib
@@ -372,10 +373,9 @@ def sample_outcomes(
     if chosen == SampleRule.READY:
         return [o for o in pool if o.status == OutcomeStatus.READY]
     if chosen == SampleRule.SIGNIFICANT:
+        codes = coding.codes_by_outcome(session, harvest, [o.id or 0 for o in pool])
         return [
-            o
-            for o in pool
-            if "high" in coding.codes_for_outcome(session, o.id or 0).get("significance_rating", [])
+            o for o in pool if "high" in codes.get(o.id or 0, {}).get("significance_rating", [])
         ]
     if share is None or not 0 < share <= 1:
         raise ValidationFailed({"share": (N_("Enter a share between 1 and 100 percent."), {})})
@@ -471,11 +471,15 @@ def list_substantiations(session: Session, query: SubstantiationQuery) -> Page[S
     return Page(list(rows), total, query.page, query.per_page)
 
 
+NO_ROLE = N_("Role not given")
+
+
 @dataclass(frozen=True)
 class Entry:
     """One request as the outcome page shows it; `name` is None unless shown to an evaluator."""
 
     id: int
+    outcome_id: int
     role: str
     name: str | None
     state: LinkState
@@ -485,10 +489,29 @@ class Entry:
     answered_at: datetime | None
     earlier: bool = False  # given on an earlier version of the outcome, before it was restated
 
+    @property
+    def disagreement(self) -> bool:
+        """Tell whether this substantiator disagreed with any part."""
+        return self.state == LinkState.ANSWERED and Verdict.DISAGREE.value in self.verdicts.values()
+
+
+@dataclass(frozen=True)
+class RoleCount:
+    """How many substantiators with one role were asked (not revoked) and answered."""
+
+    role: str
+    requested: int
+    answered: int
+
 
 @dataclass
 class Summary:
-    """An outcome's substantiation at a glance: counts per part and verdict, and its flags."""
+    """Substantiation at a glance, for one outcome or many: requests by state (`state_of`),
+    verdicts per part from the answered ones, and each request as an `Entry`.
+
+    Every page and export counts through this one summary: a request is answered,
+    pending (waiting, its link works), expired (unanswered, its link no longer works)
+    or revoked; only pending ones are waiting for an answer."""
 
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {p: {v.value: 0 for v in Verdict} for p in PARTS}
@@ -501,8 +524,44 @@ class Summary:
         return self.states[LinkState.ANSWERED]
 
     @property
+    def pending(self) -> int:
+        """Return how many requests wait for an answer with a link that still works."""
+        return self.states[LinkState.PENDING]
+
+    @property
+    def expired(self) -> int:
+        return self.states[LinkState.EXPIRED]
+
+    @property
+    def revoked(self) -> int:
+        return self.states[LinkState.REVOKED]
+
+    @property
     def asked(self) -> int:
+        """Return how many requests were sent, whatever became of them."""
         return sum(self.states.values())
+
+    @property
+    def outcomes_substantiated(self) -> int:
+        """Return how many outcomes have at least one answer."""
+        return len({e.outcome_id for e in self.entries if e.state == LinkState.ANSWERED})
+
+    @property
+    def disagreed_outcomes(self) -> list[int]:
+        """Return the ids of the outcomes some substantiator disagreed with, in order."""
+        return sorted({e.outcome_id for e in self.entries if e.disagreement})
+
+    @property
+    def roles(self) -> list[RoleCount]:
+        """Return the requests not revoked by role (names never), roles in order."""
+        tally: dict[str, list[int]] = {}
+        for entry in self.entries:
+            if entry.state == LinkState.REVOKED:
+                continue
+            counts = tally.setdefault(" ".join(entry.role.split()) or NO_ROLE, [0, 0])
+            counts[0] += 1
+            counts[1] += entry.state == LinkState.ANSWERED
+        return [RoleCount(role, n[0], n[1]) for role, n in sorted(tally.items())]
 
     @property
     def disagreement(self) -> bool:
@@ -530,6 +589,7 @@ def summarize(records: list[Substantiation], *, with_names: bool) -> Summary:
         summary.entries.append(
             Entry(
                 id=record.id or 0,
+                outcome_id=record.outcome_id,
                 role=record.role,
                 name=record.name if with_names else None,
                 state=state,
@@ -548,6 +608,21 @@ def summary_for_outcome(session: Session, outcome: Outcome, *, with_names: bool)
     return summarize(requests_for_outcome(session, outcome), with_names=with_names)
 
 
+def summary_for_outcomes(
+    session: Session, outcomes: list[Outcome], *, with_names: bool = False
+) -> Summary:
+    """Return one summary of all requests for `outcomes` (the analysis and report figures)."""
+    ids = [o.id for o in outcomes]
+    if not ids:
+        return Summary()
+    query = (
+        select(Substantiation)
+        .where(col(Substantiation.outcome_id).in_(ids))
+        .order_by(col(Substantiation.outcome_id), col(Substantiation.id))
+    )
+    return summarize(list(session.scalars(query)), with_names=with_names)
+
+
 def summaries_for_harvest(
     session: Session, harvest: Harvest, *, with_names: bool
 ) -> dict[int, Summary]:
@@ -556,58 +631,6 @@ def summaries_for_harvest(
     for record, outcome in reversed(requests_for_harvest(session, harvest)):
         grouped.setdefault(outcome.id or 0, []).append(record)
     return {oid: summarize(records, with_names=with_names) for oid, records in grouped.items()}
-
-
-@dataclass(frozen=True)
-class SubstantiationResult:
-    """One answered request as the harvest report shows it: the role, never the name."""
-
-    outcome_id: int
-    outcome_ref: str | None
-    outcome_title: str
-    role: str
-    state: LinkState
-    verdict_outcome: str | None
-    verdict_significance: str | None
-    verdict_contribution: str | None
-    comment_outcome: str
-    comment_significance: str
-    comment_contribution: str
-    answered_at: datetime | None
-
-    @property
-    def disagreement(self) -> bool:
-        """Tell whether this substantiator disagreed with any part."""
-        verdicts = (self.verdict_outcome, self.verdict_significance, self.verdict_contribution)
-        return Verdict.DISAGREE.value in verdicts
-
-
-def substantiation_results(
-    session: Session, harvest: Harvest, *, answered_only: bool = True
-) -> list[SubstantiationResult]:
-    """Return the harvest's substantiations for its report, by outcome; roles only, no names."""
-    now = utcnow()
-    results = [
-        SubstantiationResult(
-            outcome_id=outcome.id or 0,
-            outcome_ref=outcome.ref,
-            outcome_title=outcome.title,
-            role=record.role,
-            state=state_of(record, now),
-            verdict_outcome=record.verdict_outcome,
-            verdict_significance=record.verdict_significance,
-            verdict_contribution=record.verdict_contribution,
-            comment_outcome=record.comment_outcome,
-            comment_significance=record.comment_significance,
-            comment_contribution=record.comment_contribution,
-            answered_at=record.answered_at,
-        )
-        for record, outcome in requests_for_harvest(session, harvest)
-        if record.status != SubstantiationStatus.REVOKED
-    ]
-    if answered_only:
-        results = [r for r in results if r.state == LinkState.ANSWERED]
-    return sorted(results, key=lambda r: (r.outcome_id, r.role))
 
 
 # --- demo data ------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 BROBYG_TEST_DATABASE_URL is set; a domain `session` with no Flask; `app`, `client`
 and `runner` for the web layer; factories that go through the services."""
 
+import importlib.util
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from sqlmodel import Session, SQLModel
 
 from app import create_app
 from harvest import accounts, actors, harvests, outcomes, ties
-from harvest.db import make_engine, open_session, upgrade
+from harvest.db import MIGRATIONS, make_engine, open_session, upgrade
 from harvest.models import Actor, Harvest, Municipality, Outcome, Tie, User
 
 os.environ.setdefault("BROBYG_SECRET_KEY", "test-secret")
@@ -66,11 +68,22 @@ def postgres_ready() -> str:
     return rendered
 
 
+def _migration(name: str) -> ModuleType:
+    path = MIGRATIONS / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"brobyg_migration_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _truncate_all(url: str) -> None:
+    """Empty every table and put back the rows the data migrations insert."""
     engine = make_engine(url)
     names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _migration("0004_default_coding_scheme").seed(conn)
     engine.dispose()
 
 

@@ -154,3 +154,48 @@ def test_the_printable_report_has_charts_and_substantiators_by_role_only(client,
     assert 'style="' not in page and "<style" not in page
     figure = _figure(page, "report-code-type_of_change")
     assert '<th scope="row">Practice</th><td class="num">3</td><td class="num">75 %</td>' in figure
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("en", ("Waiting for an answer", "Link expired", "Link withdrawn")),
+        ("da", ("Venter på svar", "Linket er udløbet", "Linket er trukket tilbage")),
+    ],
+)
+def test_expired_and_revoked_links_count_the_same_on_every_page(
+    client, setup, session, lang, labels
+):
+    from datetime import UTC, datetime, timedelta
+
+    from harvest.models import Substantiation
+
+    soon, past = datetime.now(UTC) + timedelta(days=7), datetime.now(UTC) - timedelta(days=1)
+    outcome = setup[0]
+    outcome.status = "ready"
+    for role, status, expires in [
+        ("Venter", "pending", soon),
+        ("Udløbet", "pending", past),
+        ("Trukket", "revoked", soon),
+    ]:
+        session.add(
+            Substantiation(
+                outcome_id=outcome.id,
+                name=role,
+                role=role,
+                token_hash=f"token-{role}",
+                expires_at=expires,
+                status=status,
+            )
+        )
+    session.commit()
+    _login(client, "eva@example.dk")
+    waiting, expired, revoked = labels
+    for url in ("/harvests/test-harvest/analysis", "/harvests/test-harvest/report"):
+        page = client.get(f"{url}?lang={lang}").get_data(as_text=True)
+        assert f"<dt>{waiting}</dt><dd>1</dd>" in page, url
+        assert f"<dt>{expired}</dt><dd>1</dd>" in page, url
+        assert f"<dt>{revoked}</dt><dd>1</dd>" in page, url
+    for url in ("/harvests/test-harvest/substantiation", f"/outcomes/{outcome.id}"):
+        page = client.get(f"{url}?lang={lang}").get_data(as_text=True)
+        assert page.count(expired) >= 1 and page.count(revoked) >= 1, url

@@ -144,7 +144,11 @@ def test_a_scheme_is_created_edited_and_assigned(client, setup, session):
         "/coding/schemes/faelles/parts",
         data={"action": "retire", "kind": "dimension", "id": first_dimension.id},
     )
-    client.post("/coding/schemes/faelles/harvests", data={"harvest": "test-harvest"})
+    response = client.post(
+        "/coding/schemes/faelles/harvests",
+        data={"harvest": "test-harvest", "version-test-harvest": setup[0].version},
+    )
+    assert response.status_code == 200
     session.rollback()
     assert session.get(Harvest, setup[0].id).coding_scheme_id == scheme.id
     page = client.get("/harvests/test-harvest/coding?lang=en").get_data(as_text=True)
@@ -179,3 +183,132 @@ def test_scheme_rename_with_an_old_version_is_refused(client, setup, session):
     assert "You both changed Name" in page and "Nyt navn" in page
     session.rollback()
     assert coding.scheme_by_slug(session, "standard").name == "Nyt navn"
+
+
+def _assign(client, slug, harvest, **extra):
+    data = {"harvest": harvest.slug, f"version-{harvest.slug}": harvest.version, **extra}
+    return client.post(f"/coding/schemes/{slug}/harvests", data=data)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_switch_that_loses_codes_is_shown_first_then_confirmed(client, setup, session, lang):
+    harvest, first, second = setup
+    scheme = coding.scheme_of(session, harvest)
+    coding.set_codes(session, first.id, scheme, {"type_of_change": ["policy"]}, by=None)
+    coding.set_codes(session, second.id, scheme, {"positive": ["negative"]}, by=None)
+    narrow = coding.create_scheme(session, {"slug": "smal", "name": "Smal"}, by=None)
+    kind = coding.add_dimension(
+        session, narrow, {"key": "type_of_change", "label": "Forandring"}, by=None
+    )
+    coding.add_code(session, kind, {"key": "policy", "label": "Politik"}, by=None)
+    session.commit()
+    _login(client)
+    client.get(f"/?lang={lang}")
+    preview = _assign(client, "smal", harvest)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Klubben inviterer" in page and "(negative)" in page
+    words = {
+        "en": ("The new scheme has no such dimension.", "Switch and remove these codes"),
+        "da": ("Det nye skema har ingen sådan dimension.", "Skift og fjern disse koder"),
+    }[lang]
+    assert all(w in page for w in words)
+    session.rollback()
+    session.expire_all()
+    assert session.get(Harvest, harvest.id).coding_scheme_id == scheme.id
+    assert coding.codes_for_outcome(session, second.id) == {"positive": ["negative"]}
+
+    digest = re.search(r'name="confirm" value="([^"]+)"', page).group(1)
+    done = client.post(
+        "/coding/schemes/smal/harvests",
+        data={"harvest": harvest.slug, "version": harvest.version, "confirm": digest},
+    )
+    assert done.status_code == 200 and "Klubben inviterer" in done.get_data(as_text=True)
+    session.rollback()
+    session.expire_all()
+    assert session.get(Harvest, harvest.id).coding_scheme_id == narrow.id
+    assert coding.codes_for_outcome(session, first.id) == {"type_of_change": ["policy"]}
+    assert coding.codes_for_outcome(session, second.id) == {}
+    analysis_page = client.get("/harvests/test-harvest/analysis").get_data(as_text=True)
+    table = client.get("/harvests/test-harvest/coding").get_data(as_text=True)
+    assert "Politik" in analysis_page and ">Politik</option>" in table
+
+
+def test_a_confirmation_of_an_outdated_preview_shows_the_list_again(client, setup, session):
+    harvest, first, second = setup
+    scheme = coding.scheme_of(session, harvest)
+    coding.set_codes(session, first.id, scheme, {"positive": ["positive"]}, by=None)
+    empty = coding.create_scheme(session, {"slug": "tom", "name": "Tom"}, by=None)
+    session.commit()
+    _login(client)
+    page = _assign(client, "tom", harvest).get_data(as_text=True)
+    digest = re.search(r'name="confirm" value="([^"]+)"', page).group(1)
+    coding.set_codes(session, second.id, scheme, {"positive": ["negative"]}, by=None)
+    session.commit()
+    again = client.post(
+        "/coding/schemes/tom/harvests?lang=en",
+        data={"harvest": harvest.slug, "version": harvest.version, "confirm": digest},
+    )
+    text = again.get_data(as_text=True)
+    assert "The coding changed since you looked" in text and "Klubben inviterer" in text
+    session.rollback()
+    session.expire_all()
+    assert session.get(Harvest, harvest.id).coding_scheme_id == scheme.id != empty.id
+
+
+def test_a_stale_switch_is_refused(client, setup, session):
+    harvest, _first, _second = setup
+    coding.create_scheme(
+        session,
+        {"slug": "kopi", "name": "Kopi"},
+        copy_from=coding.scheme_of(session, harvest),
+        by=None,
+    )
+    session.commit()
+    _login(client)
+    response = client.post(
+        "/coding/schemes/kopi/harvests?lang=en",
+        data={"harvest": harvest.slug, "version": harvest.version - 1},
+        follow_redirects=True,
+    )
+    assert "Someone else changed Testhøst meanwhile" in response.get_data(as_text=True)
+    session.rollback()
+    session.expire_all()
+    assert coding.scheme_of(session, session.get(Harvest, harvest.id)).slug == "standard"
+
+
+def test_a_switch_that_loses_nothing_is_done_at_once(client, setup, session):
+    harvest, first, _second = setup
+    scheme = coding.scheme_of(session, harvest)
+    coding.set_codes(session, first.id, scheme, {"positive": ["positive"]}, by=None)
+    coding.create_scheme(session, {"slug": "kopi", "name": "Kopi"}, copy_from=scheme, by=None)
+    session.commit()
+    _login(client)
+    page = _assign(client, "kopi", harvest).get_data(as_text=True)
+    assert "1 kode blev flyttet til koden med samme nøgle." in page
+    session.rollback()
+    session.expire_all()
+    assert coding.scheme_of(session, session.get(Harvest, harvest.id)).slug == "kopi"
+    assert coding.codes_for_outcome(session, first.id) == {"positive": ["positive"]}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_coding_pages_render_and_write_nothing_on_get(client, setup, session, lang):
+    from sqlmodel import func, select
+
+    from harvest.models import ChangeRecord
+
+    _login(client)
+    before = session.scalar(select(func.count()).select_from(ChangeRecord))
+    for url in (
+        "/coding/schemes",
+        "/coding/schemes/standard",
+        "/harvests/test-harvest/coding",
+        "/harvests/test-harvest/analysis",
+    ):
+        response = client.get(f"{url}?lang={lang}")
+        assert response.status_code == 200, url
+        assert f'<html lang="{lang}"' in response.get_data(as_text=True)
+    session.rollback()
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(ChangeRecord)) == before

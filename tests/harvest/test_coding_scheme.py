@@ -36,8 +36,8 @@ def test_a_new_scheme_can_start_as_a_copy_and_be_shared(session, create_harvest)
     assert _keys(session, shared) == _keys(session, standard)
     one = create_harvest("en")
     two = create_harvest("to")
-    coding.assign_scheme(session, one, shared, by=None)
-    coding.assign_scheme(session, two, shared, by=None)
+    coding.assign_scheme(session, one, shared, one.version, by=None)
+    coding.assign_scheme(session, two, shared, two.version, by=None)
     assert coding.scheme_of(session, one).id == shared.id
     assert [h.slug for h in coding.harvests_using(session, shared)] == ["en", "to"]
 

@@ -160,18 +160,66 @@ def test_summary_counts_verdicts_and_flags_a_disagreement(session, ready):
     assert {e.name for e in named.entries} == {"Mette (test)"}
 
 
-def test_report_results_show_roles_never_names(session, ready):
+def test_harvest_summary_shows_roles_never_names(session, ready):
     outcome, evaluator = ready
     _r, token = substantiation.request_substantiation(session, outcome, PERSON, by=evaluator)
     substantiation.answer(session, token, AGREE)
     substantiation.request_substantiation(session, outcome, {**PERSON, "role": "X"}, by=evaluator)
-    results = substantiation.substantiation_results(session, _harvest(session, outcome))
-    assert [r.role for r in results] == ["Leder af SIND Helsingør"]
-    assert not hasattr(results[0], "name") and not hasattr(results[0], "email")
-    everything = substantiation.substantiation_results(
-        session, _harvest(session, outcome), answered_only=False
-    )
-    assert sorted(r.state for r in everything) == ["answered", "pending"]
+    summary = substantiation.summary_for_outcomes(session, [outcome])
+    assert [(r.role, r.requested, r.answered) for r in summary.roles] == [
+        ("Leder af SIND Helsingør", 1, 1),
+        ("X", 1, 0),
+    ]
+    assert {e.name for e in summary.entries} == {None}
+    assert "Mette" not in repr(summary) and "mette@example.dk" not in repr(summary)
+    assert sorted(e.state for e in summary.entries) == ["answered", "pending"]
+
+
+def test_expired_and_revoked_links_are_counted_the_same_everywhere(session, ready):
+    """An expired link is not waiting: the outcome page, the substantiation page, the
+    analysis and the report all count it as expired, and a revoked one as revoked."""
+    from harvest import analysis, report
+
+    outcome, evaluator = ready
+    made = [
+        substantiation.request_substantiation(
+            session, outcome, {**PERSON, "role": role}, by=evaluator
+        )
+        for role in ("Svarer", "Venter", "Udløbet", "Trukket")
+    ]
+    substantiation.answer(session, made[0][1], AGREE)
+    made[2][0].expires_at = utcnow() - timedelta(days=1)
+    substantiation.revoke(session, made[3][0], by=evaluator)
+    session.flush()
+    harvest = _harvest(session, outcome)
+    expected = {"answered": 1, "pending": 1, "expired": 1, "revoked": 1}
+    on_outcome = substantiation.summary_for_outcome(session, outcome, with_names=True)
+    on_page = substantiation.summaries_for_harvest(session, harvest, with_names=True)[outcome.id]
+    overall = substantiation.summary_for_outcomes(session, [outcome])
+    assert on_outcome.states == on_page.states == overall.states == expected
+    analysed = analysis.analyse_harvest(session, harvest).substantiation
+    assert (
+        analysed.requested,
+        analysed.answered,
+        analysed.pending,
+        analysed.expired,
+        analysed.revoked,
+    ) == (4, 1, 1, 1, 1)
+    assert [(r.role, r.requested) for r in analysed.roles] == [
+        ("Svarer", 1),
+        ("Udløbet", 1),
+        ("Venter", 1),
+    ]
+    markdown = report.report_markdown(report.build_report(session, harvest))
+    assert "- **Waiting for an answer:** 1" in markdown
+    assert "- **Link expired:** 1" in markdown
+    assert "- **Link withdrawn:** 1" in markdown
+    assert [s.id for s, _o in substantiation.pending_requests(session, harvest)] == [made[1][0].id]
+    for state, record in (("pending", made[1][0]), ("expired", made[2][0])):
+        page = substantiation.list_substantiations(
+            session, substantiation.SubstantiationQuery(status=[state])
+        )
+        assert [s.id for s in page.items] == [record.id]
 
 
 def _harvest(session, outcome):
