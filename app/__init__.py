@@ -7,7 +7,19 @@ from typing import Any
 
 from flask import Flask
 
-from app import api, auth, database, errors, i18n, knowledge, main, markdown, outcomes, security
+from app import (
+    api,
+    auth,
+    database,
+    errors,
+    i18n,
+    knowledge,
+    main,
+    markdown,
+    outcomes,
+    policy,
+    security,
+)
 from app.analysis import bp as analysis_bp
 from app.coding import bp as coding_bp
 from app.config import load_config
@@ -44,5 +56,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(substantiation_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
+    policy.guard_views(app)
     database.wrap_views(app)
     return app

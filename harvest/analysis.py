@@ -3,7 +3,7 @@ months, substantiation results, outcome chains and the outcomes per useable ques
 
 Analysis is an evaluator's tool: it counts EVERY outcome of the harvest that is not
 withdrawn (also leads and drafts), so only evaluators and admins may see it
-(`harvest.access.can_analyse`). Substantiators appear by role only, never by name.
+(`harvest.access.Action.ANALYSE`). Substantiators appear by role only, never by name.
 Every function returns plain dataclasses; labels are msgids (or text a person typed)
 that the caller translates. Must not import `app` or Flask.
 
