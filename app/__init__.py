@@ -7,7 +7,19 @@ from typing import Any
 
 from flask import Flask
 
-from app import api, auth, database, errors, i18n, knowledge, main, markdown, outcomes, security
+from app import (
+    api,
+    auth,
+    database,
+    errors,
+    i18n,
+    knowledge,
+    main,
+    markdown,
+    outcomes,
+    params,
+    security,
+)
 from app.analysis import bp as analysis_bp
 from app.coding import bp as coding_bp
 from app.config import load_config
@@ -25,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    params.init_app(app)  # before any blueprint: its `int` converter builds their routes
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -2,7 +2,6 @@
 recording and editing, the status workflow, review comments, chains and ties."""
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -26,6 +25,7 @@ from app.forms import (
     options,
 )
 from app.i18n import field_errors
+from app.params import date_value, int_value, int_values, page_arg
 from harvest import (
     access,
     accounts,
@@ -80,17 +80,6 @@ def _writable_outcome(outcome_id: int) -> tuple[Outcome, Harvest, User | None, s
     return outcome, harvest, user, member_of
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
     args = request.args
     statuses = [s for s in args.getlist("status") if s in OutcomeStatus.__members__.values()]
@@ -98,11 +87,11 @@ def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
         q=args.get("q", "")[:200],
         harvest_id=harvest.id if harvest else None,
         statuses=statuses,
-        actor_id=_int(args.get("actor")),
+        actor_id=int_value(args.get("actor")),
         type_of_change=args.get("type_of_change") or None,
         social_capital_form=args.get("form") or None,
-        date_from=_date(args.get("from")),
-        date_to=_date(args.get("to")),
+        date_from=date_value(args.get("from")),
+        date_to=date_value(args.get("to")),
     )
 
 
@@ -113,7 +102,7 @@ def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
         _filters(harvest),
         viewer=user,
         member_of=member_of,
-        page=_int(request.args.get("page")) or 1,
+        page=page_arg(),
     )
     names = actors.actor_names(db(), {o.changed_actor_id for o in page.items if o.changed_actor_id})
     return render_template(
@@ -162,8 +151,8 @@ def _prepare(form: OutcomeForm, harvest: Harvest) -> None:
 def _data(form: OutcomeForm, user: User | None, status: str) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(form, name).data or "" for name in FORM_FIELDS}
     data["status"] = status
-    data["contributor_ids"] = [int(i) for i in form.contributor_ids.data or [] if str(i).isdigit()]
-    actor_id = _int(form.changed_actor_id.data)
+    data["contributor_ids"] = int_values(form.contributor_ids.data or [])
+    actor_id = int_value(form.changed_actor_id.data)
     if form.new_actor_name.data and form.new_actor_name.data.strip():
         actor = actors.actor_by_name(db(), form.new_actor_name.data) or actors.create_actor(
             db(),
@@ -189,7 +178,7 @@ def _save_codes(outcome: Outcome, harvest: Harvest, form: OutcomeForm, user: Use
         )
     }
     coding.set_codes(db(), outcome.id or 0, coding.scheme_of(db(), harvest), choices, by=user)
-    outcomes.set_question(db(), outcome, _int(form.question_id.data))
+    outcomes.set_question(db(), outcome, int_value(form.question_id.data))
 
 
 def _form_errors(form: OutcomeForm, error: ValidationFailed) -> None:
@@ -270,7 +259,7 @@ def edit(outcome_id: int) -> Any:
                 db(),
                 outcome,
                 _data(form, user, outcome.status),
-                _int(form.version.data) or 0,
+                int_value(form.version.data) or 0,
                 by=user,
                 confirm_warnings=bool(form.confirm_warnings.data),
             )
@@ -366,7 +355,7 @@ def move(outcome_id: int) -> Any:
         outcome,
         harvest,
         form.status.data or "",
-        _int(form.version.data) or 0,
+        int_value(form.version.data) or 0,
         by=user,
         member_of=member_of,
     )
@@ -394,7 +383,7 @@ def comment(outcome_id: int) -> Any:
             form.part.data or "general",
             form.body.data or "",
             by=user,
-            parent_id=_int(form.parent_id.data),
+            parent_id=int_value(form.parent_id.data),
         )
         db().commit()
         flash(_("Your comment is added."), "success")
@@ -411,7 +400,7 @@ def link(outcome_id: int) -> Any:
     """Record that this outcome led to another, or came from it."""
     outcome, harvest, user, member_of = _writable_outcome(outcome_id)
     form = LinkForm()
-    other = outcomes.get_outcome(db(), _int(form.other_id.data) or 0)
+    other = outcomes.get_outcome(db(), int_value(form.other_id.data) or 0)
     if other.harvest_id != outcome.harvest_id:
         abort(400)
     source, target = (outcome, other) if form.direction.data == "to" else (other, outcome)
@@ -428,8 +417,8 @@ def tie(outcome_id: int) -> Any:
     outcome, harvest, user, member_of = _writable_outcome(outcome_id)
     form = TieForm(MultiDict(request.form))
     data = {
-        "source_id": _int(form.source_id.data),
-        "target_id": _int(form.target_id.data),
+        "source_id": int_value(form.source_id.data),
+        "target_id": int_value(form.target_id.data),
         "kind": form.kind.data,
         "start": form.start.data or None,
         "strength": form.strength.data or 2,
