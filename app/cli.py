@@ -23,6 +23,7 @@ from app.imports import note_text, report_html
 from harvest import accounts, db, demo, harvests, report, spreadsheet
 from harvest.errors import BrobygError
 from harvest.models import Role
+from harvest.schemas import readable
 
 
 class UserError(click.ClickException):
@@ -49,12 +50,25 @@ def _engine() -> Any:
     return current_app.extensions["brobyg.engine"]
 
 
+def _texts(values: Any) -> list[str]:
+    """Return the text of the command's arguments, also inside tuples of repeated options."""
+    if isinstance(values, (str, Path)):
+        return [str(values)]
+    if isinstance(values, (list, tuple)):
+        return [text for value in values for text in _texts(value)]
+    return []
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn domain and database errors into a one-line message and exit code 1."""
+    """Turn unreadable arguments, domain and database errors into one line and exit code 1."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with force_locale(cli_locale()):
+            if not all(readable(text) for text in _texts([*args, *kwargs.values()])):
+                raise UserError(
+                    _("An argument contains a NUL byte or characters that are not UTF-8.")
+                )
             try:
                 return fn(*args, **kwargs)
             except BrobygError as exc:

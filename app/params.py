@@ -18,9 +18,9 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from harvest.errors import N_, ValidationFailed
 from harvest.listing import MAX_PAGE, parse_number
+from harvest.schemas import readable
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class IdConverter(BaseConverter):
@@ -79,11 +79,6 @@ def date_value(value: str | None, field: str | None = None) -> date | None:
     if field is not None:
         raise ValidationFailed({field: (N_("Enter a date as YYYY-MM-DD."), {})})
     return None
-
-
-def readable(text: str) -> bool:
-    """Tell whether `text` can be stored: no NUL byte and no lone surrogate."""
-    return "\x00" not in text and SURROGATE.search(text) is None
 
 
 def _utf8(raw: bytes) -> bool:
