@@ -50,25 +50,12 @@ def _engine() -> Any:
     return current_app.extensions["brobyg.engine"]
 
 
-def _texts(values: Any) -> list[str]:
-    """Return the text of the command's arguments, also inside tuples of repeated options."""
-    if isinstance(values, (str, Path)):
-        return [str(values)]
-    if isinstance(values, (list, tuple)):
-        return [text for value in values for text in _texts(value)]
-    return []
-
-
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn unreadable arguments, domain and database errors into one line and exit code 1."""
+    """Turn domain and database errors into a one-line message and exit code 1."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with force_locale(cli_locale()):
-            if not all(readable(text) for text in _texts([*args, *kwargs.values()])):
-                raise UserError(
-                    _("An argument contains a NUL byte or characters that are not UTF-8.")
-                )
             try:
                 return fn(*args, **kwargs)
             except BrobygError as exc:
@@ -105,6 +92,11 @@ class BrobygGroup(FlaskGroup):
             "obj",
             ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False),
         )
+        if not all(readable(arg) for arg in args):  # before click turns them into paths
+            with extra["obj"].load_app().app_context(), force_locale(cli_locale()):
+                raise UserError(
+                    _("An argument contains a NUL byte or characters that are not UTF-8.")
+                )
         return super().make_context(info_name, args, parent=parent, **extra)
 
 
