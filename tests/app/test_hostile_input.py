@@ -2,7 +2,7 @@
 
 Every rule in `app.url_map` (web and API, every method) is walked with hostile values in
 each path argument and in the query string, anonymous and signed in as the demo
-evaluator; every API write gets hostile JSON bodies. One test loads the demo once and
+evaluator; every API write gets hostile JSON bodies. Each walking test loads the demo once and
 collects every failing answer, so a failure lists them all.
 """
 
@@ -297,7 +297,7 @@ def test_unreadable_requests_answer_400_on_every_route_with_a_translated_page(ap
 
 def test_an_upload_whose_file_name_is_not_utf8_is_refused(client):
     body = (
-        b'--b\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\'%ED%A0%80.csv\r\n'
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''%ED%A0%80.csv\r\n"
         b"Content-Type: text/csv\r\n\r\nx\r\n--b--\r\n"
     )
     response = client.post(
