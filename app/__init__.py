@@ -17,6 +17,7 @@ from app import (
     main,
     markdown,
     outcomes,
+    params,
     policy,
     security,
 )
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    params.init_app(app)  # before any blueprint: its `int` converter builds their routes
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

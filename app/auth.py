@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.database import db
 from harvest import accounts
+from harvest.listing import parse_number
 from harvest.models import User
 
 bp = Blueprint("auth", __name__)
@@ -115,7 +116,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> Account | None:
-        if not user_id.isdigit():
+        number = parse_number(user_id)
+        if number is None:
             return None
-        user = accounts.get_user(db(), int(user_id))
+        user = accounts.get_user(db(), number)
         return Account(user) if user is not None and user.active else None

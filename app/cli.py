@@ -23,6 +23,7 @@ from app.imports import note_text, report_html
 from harvest import accounts, db, demo, harvests, report, spreadsheet
 from harvest.errors import BrobygError
 from harvest.models import Role
+from harvest.schemas import readable
 
 
 class UserError(click.ClickException):
@@ -91,6 +92,11 @@ class BrobygGroup(FlaskGroup):
             "obj",
             ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False),
         )
+        if not all(readable(arg) for arg in args):  # before click turns them into paths
+            with extra["obj"].load_app().app_context(), force_locale(cli_locale()):
+                raise UserError(
+                    _("An argument contains a NUL byte or characters that are not UTF-8.")
+                )
         return super().make_context(info_name, args, parent=parent, **extra)
 
 

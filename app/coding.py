@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from app.auth import signed_in_user
 from app.database import db
 from app.i18n import error_text, field_errors
+from app.params import int_value, page_arg
 from harvest import access, analysis, coding, conflicts, harvests
 from harvest.access import Action
 from harvest.errors import StaleVersion, ValidationFailed
@@ -34,10 +35,6 @@ def _coder() -> User:
     return user
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 # --- the fast coding table -----------------------------------------------------------
 
 
@@ -45,7 +42,7 @@ def _rows(dimensions: list[tuple[CodeDimension, list[Code]]]) -> list[coding.Cod
     form = request.form
     rows = []
     for raw in form.getlist("outcome"):
-        outcome_id = _int(raw)
+        outcome_id = int_value(raw)
         if outcome_id is None:
             continue
         prefix = f"o-{outcome_id}-"
@@ -57,10 +54,10 @@ def _rows(dimensions: list[tuple[CodeDimension, list[Code]]]) -> list[coding.Cod
         rows.append(
             coding.CodingRow(
                 outcome_id=outcome_id,
-                version=_int(form.get(prefix + "version")) or 0,
+                version=int_value(form.get(prefix + "version")) or 0,
                 seen=form.get(prefix + "seen", ""),
                 choices=choices,
-                question_id=_int(form.get(prefix + "question")),
+                question_id=int_value(form.get(prefix + "question")),
             )
         )
     return rows
@@ -98,7 +95,7 @@ def harvest(slug: str) -> Any:
     """Show a harvest's outcomes as a table with one select per dimension; save them all."""
     user = _coder()
     found = harvests.harvest_by_slug(db(), slug)
-    page = _int(request.values.get("page")) or 1
+    page = page_arg()
     if request.method == "GET":
         return _table(found, page)
     if not PostForm().validate_on_submit():
@@ -207,7 +204,7 @@ def scheme(slug: str) -> Any:
         "name": request.form.get("name", ""),
         "description": request.form.get("description", ""),
     }
-    read = _int(request.form.get("version")) or 0
+    read = int_value(request.form.get("version")) or 0
     try:
         coding.update_scheme(db(), found, data, read, by=user)
     except ValidationFailed as error:
@@ -234,7 +231,7 @@ def change(slug: str) -> Any:
         abort(400)
     form = request.form
     action = form.get("action", "")
-    part_id = _int(form.get("id")) or 0
+    part_id = int_value(form.get("id")) or 0
     try:
         if action == "add_dimension":
             coding.add_dimension(
@@ -294,7 +291,7 @@ def assign(slug: str) -> Any:
     if not PostForm().validate_on_submit():
         abort(400)
     target = harvests.harvest_by_slug(db(), request.form.get("harvest", ""))
-    version = _int(request.form.get("version") or request.form.get(f"version-{target.slug}"))
+    version = int_value(request.form.get("version") or request.form.get(f"version-{target.slug}"))
     old = coding.scheme_of(db(), target)
     try:
         check_version(target, version or 0)

@@ -22,6 +22,7 @@ from app.directory_forms import (
 )
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
 from app.i18n import field_errors
+from app.params import int_value, page_arg
 from harvest import (
     access,
     accounts,
@@ -45,10 +46,6 @@ WHEN_LABELS = {
     "evenings": _l("In the evening"),
     "weekends": _l("At weekends"),
 }
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 def _editor(target: Target | None = None, action: Action = Action.WRITE_ACTOR) -> User:
@@ -97,7 +94,7 @@ def _page_url(number: int) -> str:
 def index() -> Any:
     """Find actors by search and filters; everyone may look."""
     filters = _filters(request.args)
-    page = directory.find_actors(db(), filters, page=_int(request.args.get("page")) or 1)
+    page = directory.find_actors(db(), filters, page=page_arg())
     municipalities = directory.municipality_names(db())
     current = next(
         (name for slug, name in municipalities.values() if slug == filters.municipality), None
@@ -207,7 +204,7 @@ def edit(actor_id: int) -> Any:
     form = ActorForm()
     _prepare_actor(form)
     if form.validate_on_submit():
-        read = _int(form.version.data) or 0
+        read = int_value(form.version.data) or 0
         try:
             actors.update_actor(db(), found, {**_actor_data(form), "version": read}, by=user)
             flash(_("Your changes are saved."), "success")
@@ -239,7 +236,7 @@ def merge(actor_id: int) -> Any:
         + [(i, n) for i, n in actors.actor_choices(db()) if i != actor_id]
     )
     if form.validate_on_submit():
-        keep_id = _int(form.keep_id.data)
+        keep_id = int_value(form.keep_id.data)
         if keep_id is None:
             form.keep_id.errors = [_("Choose the actor to keep.")]
         elif not form.confirm.data:
@@ -289,8 +286,8 @@ def new_tie() -> Any:
     if form.validate_on_submit():
         data = {
             **_tie_data(form),
-            "source_id": _int(form.source_id.data),
-            "target_id": _int(form.target_id.data),
+            "source_id": int_value(form.source_id.data),
+            "target_id": int_value(form.target_id.data),
         }
         try:
             tie = ties.create_tie(db(), data, by=user)
@@ -330,7 +327,7 @@ def edit_tie(tie_id: int) -> Any:
     form = TieEditForm()
     _prepare_tie(form)
     if form.validate_on_submit():
-        read = _int(form.version.data) or 0
+        read = int_value(form.version.data) or 0
         try:
             ties.update_tie(db(), tie, {**_tie_data(form), "version": read}, by=user)
             flash(_("Your changes are saved."), "success")

@@ -5,7 +5,7 @@ Views parse the query string, call `network`, render; they commit once because a
 map may store its computed layout. No SQL here.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
@@ -16,6 +16,7 @@ from app.auth import signed_in_user
 from app.database import db
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS
 from app.i18n import FORM_LABELS, field_errors
+from app.params import date_value, int_value
 from harvest import accounts, actors, harvests
 from harvest.errors import N_, NotFound, ValidationFailed
 from network import exports, metrics, render, timeline
@@ -96,14 +97,6 @@ def labels() -> render.Labels:
     )
 
 
-def _int(value: str | None, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    if not value.isdigit() or len(value) > 12:
-        raise ValidationFailed({field: (N_("Enter a whole number."), {})})
-    return int(value)
-
-
 def _filter_args() -> dict[str, Any]:
     args = request.args
     return {
@@ -117,8 +110,8 @@ def _filter_args() -> dict[str, Any]:
 
 def _map_from_request() -> MapView:
     filters = parse_filters(db(), _filter_args())
-    focus = _int(request.args.get("focus"), "focus")
-    depth = _int(request.args.get("depth"), "depth") or 1
+    focus = int_value(request.args.get("focus"), "focus")
+    depth = int_value(request.args.get("depth"), "depth") or 1
     if depth not in (1, 2):
         raise ValidationFailed({"depth": (N_("Choose 1 or 2 steps."), {})})
     view = prepare_map(db(), filters, _viewer(), focus=focus, depth=depth)
@@ -240,16 +233,6 @@ def standalone(view: MapView) -> str:
     )
 
 
-def _date_arg(name: str) -> date | None:
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed({name: (N_("Enter a date as YYYY-MM-DD."), {})}) from None
-
-
 @bp.route("/forandring")
 def changes() -> Any:
     """Show how the map changed over a harvest period or between two dates."""
@@ -263,7 +246,10 @@ def changes() -> Any:
     }
     try:
         filters = parse_filters(db(), _filter_args())
-        start, end = _date_arg("from"), _date_arg("to")
+        start, end = (
+            date_value(request.args.get("from"), "from"),
+            date_value(request.args.get("to"), "to"),
+        )
         slug = request.args.get("harvest", "")
         if slug:
             try:

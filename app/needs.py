@@ -13,6 +13,7 @@ from app.database import db
 from app.directory_forms import FREQUENCY_LABELS, NEED_FIELDS, NeedForm
 from app.forms import options
 from app.i18n import field_errors
+from app.params import int_value, page_arg
 from harvest import access, actors, directory, needs, pages
 from harvest.access import Action
 from harvest.demo import content_dir
@@ -21,10 +22,6 @@ from harvest.models import InformationNeed
 from harvest.records import state_of
 
 bp = Blueprint("needs", __name__, url_prefix="/behov")
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 def _page_titles() -> dict[str, tuple[str, str]]:
@@ -50,7 +47,7 @@ def index() -> Any:
         answered=answered,
         q=(args.get("q") or "")[:200],
     )
-    page = needs.list_needs(db(), filters, page=_int(args.get("page")) or 1)
+    page = needs.list_needs(db(), filters, page=page_arg())
     kept = {k: args.get(k) for k in ("municipality", "answered", "q") if args.get(k)}
     return render_template(
         "needs/index.html",
@@ -151,7 +148,7 @@ def edit(need_id: int) -> Any:
     form = NeedForm()
     _prepare(form)
     if form.validate_on_submit():
-        read = _int(form.version.data) or 0
+        read = int_value(form.version.data) or 0
         try:
             needs.update_need(db(), need, {**_data(form), "version": read}, by=user)
             flash(_("Your changes are saved."), "success")

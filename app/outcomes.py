@@ -2,7 +2,6 @@
 recording and editing, the status workflow, review comments, chains and ties."""
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -27,6 +26,7 @@ from app.forms import (
     options,
 )
 from app.i18n import field_errors
+from app.params import date_value, int_value, int_values, page_arg
 from harvest import (
     access,
     accounts,
@@ -84,17 +84,6 @@ def _writable_outcome(outcome_id: int) -> tuple[Outcome, Harvest, User | None, s
     return outcome, harvest, user, member_of
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
     args = request.args
     statuses = [s for s in args.getlist("status") if s in OutcomeStatus.__members__.values()]
@@ -102,11 +91,11 @@ def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
         q=args.get("q", "")[:200],
         harvest_id=harvest.id if harvest else None,
         statuses=statuses,
-        actor_id=_int(args.get("actor")),
+        actor_id=int_value(args.get("actor")),
         type_of_change=args.get("type_of_change") or None,
         social_capital_form=args.get("form") or None,
-        date_from=_date(args.get("from")),
-        date_to=_date(args.get("to")),
+        date_from=date_value(args.get("from")),
+        date_to=date_value(args.get("to")),
     )
 
 
@@ -117,7 +106,7 @@ def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
         _filters(harvest),
         viewer=user,
         member_of=member_of,
-        page=_int(request.args.get("page")) or 1,
+        page=page_arg(),
     )
     names = actors.actor_names(db(), {o.changed_actor_id for o in page.items if o.changed_actor_id})
     return render_template(
@@ -166,8 +155,8 @@ def _prepare(form: OutcomeForm, harvest: Harvest) -> None:
 def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(form, name).data or "" for name in FORM_FIELDS}
     data["status"] = status
-    data["contributor_ids"] = [int(i) for i in form.contributor_ids.data or [] if str(i).isdigit()]
-    actor_id = _int(form.changed_actor_id.data)
+    data["contributor_ids"] = int_values(form.contributor_ids.data or [])
+    actor_id = int_value(form.changed_actor_id.data)
     if form.new_actor_name.data and form.new_actor_name.data.strip():
         municipality = directory.municipality_names(db()).get(harvest.municipality_id or 0)
         actor = actors.actor_by_name(db(), form.new_actor_name.data) or actors.create_actor(
@@ -258,7 +247,7 @@ def new(slug: str) -> Any:
                 by=user,
                 confirm_warnings=bool(form.confirm_warnings.data),
                 codes=_codes(form),
-                question_id=_int(form.question_id.data),
+                question_id=int_value(form.question_id.data),
             )
             flash(_("The outcome is saved."), "success")
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
@@ -287,7 +276,7 @@ def edit(outcome_id: int) -> Any:
     _prepare(form, harvest)
     warnings = False
     if form.validate_on_submit():
-        read = _int(form.version.data) or 0
+        read = int_value(form.version.data) or 0
         try:
             outcomes.update_outcome(
                 db(),
@@ -297,7 +286,7 @@ def edit(outcome_id: int) -> Any:
                 by=user,
                 confirm_warnings=bool(form.confirm_warnings.data),
                 codes=_codes(form),
-                question_id=_int(form.question_id.data),
+                question_id=int_value(form.question_id.data),
             )
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
@@ -385,7 +374,7 @@ def move(outcome_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    version = _int(form.version.data) or 0
+    version = int_value(form.version.data) or 0
     workflow.move_outcome(db(), outcome, harvest, form.status.data or "", version, by=user)
     flash(_("The status is now: %(status)s.", status=_status_label(outcome.status)), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id))
@@ -411,7 +400,7 @@ def comment(outcome_id: int) -> Any:
                 form.part.data or "general",
                 form.body.data or "",
                 by=user,
-                parent_id=_int(form.parent_id.data),
+                parent_id=int_value(form.parent_id.data),
             )
         flash(_("Your comment is added."), "success")
     except ValidationFailed as error:
@@ -426,11 +415,11 @@ def link(outcome_id: int) -> Any:
     """Record that this outcome led to another, or came from it."""
     outcome, _harvest, user, _member_of = _writable_outcome(outcome_id)
     form = LinkForm()
-    other = outcomes.get_outcome(db(), _int(form.other_id.data) or 0)
+    other = outcomes.get_outcome(db(), int_value(form.other_id.data) or 0)
     if other.harvest_id != outcome.harvest_id:
         abort(400)
     source, target = (outcome, other) if form.direction.data == "to" else (other, outcome)
-    version = _int(form.version.data) or 0
+    version = int_value(form.version.data) or 0
     outcomes.link_outcomes(db(), source, target, by=user, version=version, checked=outcome)
     flash(_("The chain is recorded."), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#chains")
@@ -443,15 +432,15 @@ def tie(outcome_id: int) -> Any:
     outcome, _harvest, user, _member_of = _writable_outcome(outcome_id)
     form = TieForm(MultiDict(request.form))
     data = {
-        "source_id": _int(form.source_id.data),
-        "target_id": _int(form.target_id.data),
+        "source_id": int_value(form.source_id.data),
+        "target_id": int_value(form.target_id.data),
         "kind": form.kind.data,
         "start": form.start.data or None,
         "strength": form.strength.data or 2,
     }
     try:
         with attempt():
-            version = _int(form.version.data) or 0
+            version = int_value(form.version.data) or 0
             outcomes.evidence_tie(db(), outcome, data, by=user, version=version)
         flash(_("The tie is recorded as evidenced by this outcome."), "success")
     except ValidationFailed as error:

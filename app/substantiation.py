@@ -16,6 +16,7 @@ from app.auth import signed_in_user
 from app.database import db
 from app.forms import options
 from app.i18n import field_errors, translate
+from app.params import int_values
 from harvest import access, harvests, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
@@ -138,7 +139,7 @@ def _chosen_outcomes(harvest: Harvest, form: RequestForm) -> list[Any]:
             except ValueError:
                 share = 0.0
         return service.sample_outcomes(db(), harvest, rule, share=share)
-    wanted = {int(i) for i in request.form.getlist("outcome_ids") if i.isdigit()}
+    wanted = set(int_values(request.form.getlist("outcome_ids")))
     return [o for o in service.candidate_outcomes(db(), harvest) if o.id in wanted]
 
 

@@ -146,10 +146,10 @@ def update_actor(
     session: Session, actor: Actor, data: dict[str, Any] | ActorUpdate, *, by: User | None
 ) -> Actor:
     """Validate and apply an edit made against `data['version']`; stale edits raise."""
+    access.require(session, by, Action.WRITE_ACTOR, actor_target(actor))
     values = data if isinstance(data, ActorUpdate) else validate(ActorUpdate, data)
     submitted = values.model_dump(mode="json")
     with editing(session, actor, values.version, by=by, submitted=submitted):
-        access.require(session, by, Action.WRITE_ACTOR, actor_target(actor))
         municipality_id = _municipality_id(session, values.municipality)
         moved = Target(municipalities=access.municipalities(municipality_id))
         access.require(session, by, Action.WRITE_ACTOR, moved)

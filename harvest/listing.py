@@ -125,10 +125,22 @@ def _like(column: Any, q: str) -> ColumnElement[bool]:
     return func.lower(column).contains(q.strip().lower(), autoescape=True)
 
 
+def parse_number(text: str, maximum: int = MAX_ID) -> int | None:
+    """Return the whole number `text` spells in ASCII digits, if it is at most `maximum`.
+
+    `str.isdigit()` alone is not enough: it accepts "²", which `int()` refuses, and
+    other scripts' digits, which `int()` reads."""
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
+
+
 def by_slug_or_id(session: Session, model: type[M], key: str) -> M | None:
     """Return the `model` record whose id (all digits) or slug is `key`, if any."""
-    if key.isdigit() and int(key) <= MAX_ID:
-        found = session.get(model, int(key))
+    record_id = parse_number(key)
+    if record_id:
+        found = session.get(model, record_id)
         if found is not None:
             return found
     return session.scalars(select(model).where(model.slug == key)).first()  # type: ignore[attr-defined]

@@ -206,7 +206,7 @@ def update_outcome(
     session: Session,
     outcome: Outcome,
     data: dict[str, Any] | OutcomeCreate,
-    version: int,
+    version: Any,
     *,
     by: User | None,
     confirm_warnings: bool = False,
@@ -221,8 +221,13 @@ def update_outcome(
     A stale `version` raises `StaleVersion`. Members cannot edit substantiated or final
     outcomes; when an evaluator changes the statement of one, it goes back to `ready`
     and the verdicts already given are marked as given on an earlier version."""
-    values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
     harvest = session.get_one(Harvest, outcome.harvest_id)
+    _require(session, by, Action.WRITE_OUTCOME, outcome_target(session, outcome, harvest))
+    values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
+    if version is None:
+        raise ValidationFailed({"version": (N_("This field is required."), {})})
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationFailed({"version": (N_("Enter a whole number."), {})})
     submitted = values.model_dump(mode="json")
     with editing(session, outcome, version, by=by, submitted=submitted) as before:
         _require(session, by, Action.WRITE_OUTCOME, outcome_target(session, outcome, harvest))

@@ -5,6 +5,7 @@ Forms, the API, the CLI, spreadsheet import and the demo loader all validate thr
 translatable messages per field. Must not import `app` or Flask.
 """
 
+import re
 from datetime import date
 from typing import Any, TypeVar
 
@@ -38,6 +39,8 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 URL_PATTERN = r"^https?://[^\s]+$"
 MIN_PASSWORD = 10
+SURROGATE = re.compile("[\ud800-\udfff]")
+UNREADABLE_MESSAGE = N_("The text contains a NUL byte or a broken character; remove it.")
 
 _MESSAGES: dict[str, str] = {
     "missing": N_("This field is required."),
@@ -61,6 +64,12 @@ _PATTERN_MESSAGES: dict[str, str] = {
     EMAIL_PATTERN: N_("Enter a valid e-mail address."),
     URL_PATTERN: N_("Enter a web address starting with http:// or https://."),
 }
+
+
+def readable(text: str) -> bool:
+    """Tell whether `text` can be stored: no NUL byte (PostgreSQL refuses it) and no lone
+    surrogate (it cannot be encoded as UTF-8)."""
+    return "\x00" not in text and SURROGATE.search(text) is None
 
 
 def problem(message: str, **params: Any) -> PydanticCustomError:
@@ -97,7 +106,8 @@ def validate(schema: type[S], data: Any) -> S:
 
 
 class Checked(BaseModel):
-    """Base of every input schema: strips text and refuses CPR numbers in any text field."""
+    """Base of every input schema: strips text and refuses CPR numbers, NUL bytes and lone
+    surrogates in any text field."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
@@ -113,6 +123,8 @@ class Checked(BaseModel):
     @classmethod
     def _no_cpr(cls, value: Any) -> Any:
         texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and not readable(t) for t in texts):
+            raise problem(UNREADABLE_MESSAGE)
         if any(isinstance(t, str) and contains_cpr(t) for t in texts):
             raise problem(CPR_MESSAGE)
         return value

@@ -370,7 +370,7 @@ def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen_ids: set[in
 def _existing(ctx: _Context, row: _Row, value: str, seen: set[int]) -> Outcome | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         row.problem("id", N_("The id must be a whole number, or empty for a new outcome."))
         return None
     outcome_id = int(value)
@@ -436,7 +436,7 @@ def _codes(ctx: _Context, row: _Row, column: str, value: str) -> list[str] | Non
 def _question(ctx: _Context, row: _Row, value: str) -> int | None:
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         number = int(value)
         if 1 <= number <= len(ctx.questions):
             return ctx.questions[number - 1][0]

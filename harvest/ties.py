@@ -88,12 +88,12 @@ def update_tie(
     session: Session, tie: Tie, data: dict[str, Any] | TieUpdate, *, by: User | None
 ) -> Tie:
     """Validate and apply an edit made against `data['version']`; stale edits raise."""
+    source = _actor(session, tie.source_id, "source_id")
+    target = _actor(session, tie.target_id, "target_id")
+    access.require(session, by, Action.WRITE_ACTOR, tie_target(source, target))
     values = data if isinstance(data, TieUpdate) else validate(TieUpdate, data)
     submitted = values.model_dump(mode="json")
     with editing(session, tie, values.version, by=by, submitted=submitted):
-        source = _actor(session, tie.source_id, "source_id")
-        target = _actor(session, tie.target_id, "target_id")
-        access.require(session, by, Action.WRITE_ACTOR, tie_target(source, target))
         changes = values.model_dump(exclude={"version", "form_override"})
         changes["form_override"] = values.form_override.value if values.form_override else None
         if not changes["form_override"]:

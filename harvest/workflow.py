@@ -64,6 +64,8 @@ def move_outcome(
     by: User | None,
 ) -> Outcome:
     """Move `outcome` to status `to`, if `by` may; a stale version raises `StaleVersion`."""
+    if not allowed_moves(session, by, outcome, harvest):
+        raise PermissionDenied(N_("You cannot move this outcome to that status."))
     with editing(session, outcome, version, by=by, submitted={"status": to}):
         try:
             target = OutcomeStatus(to)

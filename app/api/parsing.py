@@ -3,7 +3,7 @@
 Bad input becomes `ValidationFailed` (422) or a 400, never an exception that reaches 500.
 """
 
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlencode
 
 from flask import abort, jsonify, make_response, request
@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.api.serialize import serialize_any
 from harvest.errors import N_, ValidationFailed
 from harvest.listing import MAX_ID
-from harvest.schemas import validate
+from harvest.schemas import SURROGATE, readable, validate
 from harvest.search import Page
 
 Q = TypeVar("Q", bound=BaseModel)
@@ -42,21 +42,40 @@ def _bad_value(value: Any, depth: int = 0) -> bool:
     if isinstance(value, float):
         return value != value or abs(value) > MAX_ID  # NaN or out of range
     if isinstance(value, str):
-        return "\x00" in value
+        return not readable(value)
     if isinstance(value, list):
         return any(_bad_value(item, depth + 1) for item in value)
     if isinstance(value, dict):
-        return any(_bad_value(item, depth + 1) for item in value.values())
+        return any(not readable(key) or _bad_value(item, depth + 1) for key, item in value.items())
     return False
 
 
+def _field(key: str) -> str:
+    """Return `key` as it can be named in an answer: lone surrogates become U+FFFD."""
+    return SURROGATE.sub("\ufffd", key)
+
+
+def _refuse(message: str) -> NoReturn:
+    abort(make_response(jsonify({"error": message}), 400))
+
+
 def body() -> dict[str, Any]:
-    """Return the request's JSON object; anything else answers 400, odd values 422."""
-    data = request.get_json(silent=True)
+    """Return the request's JSON object; anything else answers 400, odd values 422.
+
+    Odd values are NUL bytes and lone surrogates in any string or key, numbers past the
+    ids' range, and nesting deeper than `MAX_DEPTH`."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # json.loads gives up on very deep nesting
+        _refuse(_("The JSON is nested too deeply."))
     if not isinstance(data, dict):
-        abort(make_response(jsonify({"error": _("Send a JSON object.")}), 400))
+        _refuse(_("Send a JSON object."))
     invalid: tuple[str, dict[str, Any]] = (N_("This value is not valid."), {})
-    problems = {key: invalid for key, value in data.items() if _bad_value(value)}
+    problems = {
+        _field(key): invalid
+        for key, value in data.items()
+        if not readable(key) or _bad_value(value)
+    }
     if problems:
         raise ValidationFailed(problems)
     return data

@@ -184,7 +184,7 @@ def actors_update(actor_id: int) -> Any:
     record = _found(listing.get_by_id(db(), Actor, actor_id), "actor", actor_id)
     data = body()
     current = _editable(show.actor(db(), record))
-    merged = {**current, **data, "version": version(data)}
+    merged = {**current, **data, "version": data.get("version")}
     actors.update_actor(db(), record, merged, by=caller())
     return record_answer(db(), record)
 
@@ -217,7 +217,7 @@ def ties_update(tie_id: int) -> Any:
     record = _found(listing.get_by_id(db(), Tie, tie_id), "tie", tie_id)
     data = body()
     current = _editable(show.tie(db(), record))
-    merged = {**current, **data, "version": version(data)}
+    merged = {**current, **data, "version": data.get("version")}
     ties.update_tie(db(), record, merged, by=caller())
     return record_answer(db(), record)
 
@@ -330,7 +330,7 @@ def outcomes_update(outcome_id: int) -> Any:
     """Edit an outcome and its parts as one unit; a new `status` moves it through the workflow."""
     record, harvest = _visible_outcome(outcome_id)
     data = body()
-    read = version(data)
+    read = data.get("version")
     wanted = data.get("status", record.status)
     if not isinstance(wanted, str):
         raise ValidationFailed({"status": (N_("Unknown status."), {})})

@@ -26,6 +26,7 @@ class World:
     users: dict[str, Any]
     tokens: dict[str, str]
     targets: dict[str, Target]
+    viewers: dict[str, access.Viewer]
 
 
 def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: Any) -> World:
@@ -118,7 +119,8 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "need_a": Target(group_id=group_a.id),
         "need_b": Target(group_id=group_b.id),
     }
-    return World(ids, users, tokens, targets)
+    viewers = {role: access.viewer(session, users.get(role)) for role in ROLES}
+    return World(ids, users, tokens, targets, viewers)
 
 
 def _samples(scenario: str) -> dict[str, str]:
@@ -197,17 +199,7 @@ def _expected(world: World, role: str, endpoint: str, record: str | None) -> boo
     if endpoint.startswith("api.") and user is None:
         return False
     action = Action(rule)
-    who = access.Viewer(
-        user,
-        frozenset(world.targets["need_a"].group_id for _ in [0] if role == "member_a")
-        | frozenset(world.targets["need_b"].group_id for _ in [0] if role == "member_b"),
-        frozenset(
-            next(iter(world.targets["actor_a"].municipalities)) for _ in [0] if role == "member_a"
-        )
-        | frozenset(
-            next(iter(world.targets["actor_b"].municipalities)) for _ in [0] if role == "member_b"
-        ),
-    )
+    who = world.viewers[role]
     somewhere = any(access.allowed(who, action, t) for t in [NOWHERE, *world.targets.values()])
     if not somewhere:
         return False
@@ -233,6 +225,20 @@ def _denied(response: Any) -> bool:
     return response.status_code == 302 and "/login" in response.headers.get("Location", "")
 
 
+def _problem(response: Any, allowed: bool, method: str, endpoint: str) -> str | None:
+    """Say what is wrong with an answer, if anything."""
+    status = response.status_code
+    if status >= 500:
+        return "a server error"
+    if not allowed:
+        return None if _denied(response) else "but the policy refuses it"
+    if status in (401, 403) or (status == 302 and "/login" in response.headers["Location"]):
+        return "but the policy allows it"
+    if method == "GET" and status >= 400 and endpoint != "substantiation.respond":
+        return "but the policy allows it"
+    return None
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_every_role_as_the_policy_says(
@@ -255,21 +261,10 @@ def test_every_route_answers_every_role_as_the_policy_says(
                 kwargs["json" if api else "data"] = {} if api else {"version": "1"}
             response = client.open(url, method=method, **kwargs)
             allowed = _expected(world, role, rule.endpoint, record)
-            status = response.status_code
-            if status >= 500:
-                wrong.append(f"{method} {url}: {status}")
-            elif (
-                allowed
-                and method == "GET"
-                and status >= 400
-                and rule.endpoint != "substantiation.respond"
-                or allowed
-                and method != "GET"
-                and status in (401, 403)
-            ):
-                wrong.append(f"{method} {url}: {status}, but the policy allows it")
-            elif not allowed and not _denied(response):
-                wrong.append(f"{method} {url}: {status}, but the policy refuses it")
+            problem = _problem(response, allowed, method, rule.endpoint)
+            response.close()
+            if problem:
+                wrong.append(f"{method} {url}: {response.status_code}, {problem}")
     assert wrong == [], f"{role} in {scenario}:\n" + "\n".join(wrong)
 
 
