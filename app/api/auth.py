@@ -3,7 +3,8 @@
 Reads never write in the request's session. A token's last use is kept to the quarter
 of an hour (`accounts.TOKEN_USE_PRECISION`), so nearly every request only reads; when
 it is due, a read keeps it in a short transaction of its own whose failure is logged
-and never fails the request; a write keeps it with its own changes (lost if they are).
+and never fails the request; a write keeps it with its own changes (dropped with them
+on a rollback).
 """
 
 from typing import Any
