@@ -1,8 +1,9 @@
 """Social-capital maps under /kort: the interactive map with filters, focus and search, its
 table alternative and sector table, the timeline, downloads and the vis-network file.
 
-Views parse the query string, call `network`, render; they commit once because a
-map may store its computed layout. No SQL here.
+Views parse the query string, call `network`, render. They only read: a freshly
+computed layout or metrics is stored beside the request (`network.cache.store_aside`),
+and a failure to store it never fails the page. No SQL here.
 """
 
 from datetime import timedelta
@@ -13,13 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth import signed_in_user
-from app.database import db
+from app.database import db, engine
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS
 from app.i18n import FORM_LABELS, field_errors
 from app.params import date_value, int_value
 from harvest import accounts, actors, harvests
 from harvest.errors import N_, NotFound, ValidationFailed
-from network import exports, metrics, render, timeline
+from network import cache, exports, metrics, render, timeline
 from network.graph import GraphFilters, Viewer, parse_filters
 from network.maps import MapView, prepare_map
 
@@ -114,8 +115,8 @@ def _map_from_request() -> MapView:
     depth = int_value(request.args.get("depth"), "depth") or 1
     if depth not in (1, 2):
         raise ValidationFailed({"depth": (N_("Choose 1 or 2 steps."), {})})
-    view = prepare_map(db(), filters, _viewer(), focus=focus, depth=depth)
-    return view
+    keep = cache.store_aside(engine())  # for the next visitor
+    return prepare_map(db(), filters, _viewer(), focus=focus, depth=depth, keep=keep)
 
 
 def _size() -> str:

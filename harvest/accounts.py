@@ -5,10 +5,14 @@ shown once when created. Must not import `app` or Flask.
 """
 
 import hashlib
+import logging
 import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,6 +31,10 @@ from harvest.schemas import GroupCreate, UserCreate, validate
 TOKEN_PREFIX = "brobyg_"  # noqa: S105 - a public prefix, not a secret
 # A real hash to compare against when the e-mail is unknown, so timing reveals nothing.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+# A token's last use is kept to this precision, so that nearly every request only reads.
+TOKEN_USE_PRECISION = timedelta(minutes=15)
+
+log = logging.getLogger(__name__)
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -71,9 +79,23 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password):
         return None
-    user.last_login_at = utcnow()
-    session.flush()
+    record_login(session, user)
     return user
+
+
+def record_login(session: Session, user: User) -> None:
+    """Keep the time of `user`'s sign-in; a failure is logged and never fails the sign-in.
+
+    A plain UPDATE of the column, not an ORM change of the versioned row: it bumps no
+    `version` (two simultaneous sign-ins cannot conflict) and writes no history."""
+    table = User.__table__  # type: ignore[attr-defined]
+    try:
+        with session.begin_nested():
+            session.execute(
+                update(table).where(table.c.id == user.id).values(last_login_at=utcnow())
+            )
+    except SQLAlchemyError as error:
+        log.warning("Could not keep the sign-in time of user %s: %s", user.id, error)
 
 
 # --- groups -----------------------------------------------------------------
@@ -129,8 +151,20 @@ def create_token(session: Session, user: User) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """Return the active user a valid, unrevoked token belongs to, else None."""
+@dataclass(frozen=True)
+class TokenUse:
+    """A valid token's user, and whether its last use is due to be kept."""
+
+    user: User
+    token_id: int
+    due: bool
+
+
+def use_token(session: Session, token: str, *, now: datetime | None = None) -> TokenUse | None:
+    """Return the active user of a valid, unrevoked token, else None; only reads.
+
+    `due` says the stored last use is older than `TOKEN_USE_PRECISION`: then keep it
+    with `record_token_use`, in whatever transaction suits the caller."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     record = session.scalars(
@@ -141,8 +175,37 @@ def user_for_token(session: Session, token: str) -> User | None:
     user = session.get(User, record.user_id)
     if user is None or not user.active:
         return None
-    record.last_used_at = utcnow()
-    return user
+    last = record.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC values
+        last = last.replace(tzinfo=UTC)
+    due = last is None or last < (now or utcnow()) - TOKEN_USE_PRECISION
+    return TokenUse(user=user, token_id=record.id or 0, due=due)
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """Return the active user a valid, unrevoked token belongs to, else None; only reads."""
+    found = use_token(session, token)
+    return found.user if found else None
+
+
+def record_token_use(session: Session, token_id: int, *, now: datetime | None = None) -> bool:
+    """Keep the last use of token `token_id` unless a newer one is already kept.
+
+    A plain UPDATE (tokens have no version or history); return whether it changed a row."""
+    now = now or utcnow()
+    table = ApiToken.__table__  # type: ignore[attr-defined]
+    result = session.execute(
+        update(table)
+        .where(table.c.id == token_id)
+        .where(
+            or_(
+                table.c.last_used_at.is_(None),
+                table.c.last_used_at < now - TOKEN_USE_PRECISION,
+            )
+        )
+        .values(last_used_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def user_names(session: Session) -> dict[int, str]:

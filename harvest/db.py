@@ -5,7 +5,8 @@ secure_delete, write transactions that take their lock up front); PostgreSQL is 
 as it comes. Must not import `app` or Flask.
 """
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -25,6 +27,11 @@ from harvest import (
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE = "brobyg_write"
+# Bookkeeping beside a request (a token's last use, a cached map) waits this long at
+# most for a lock, then gives up: it must never hold up or fail what the user asked for.
+ASIDE_LOCK_TIMEOUT_MS = 1_000
+
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, **kw: Any) -> Engine:
@@ -90,6 +97,42 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def aside(engine: Engine, *, lock_timeout_ms: int = ASIDE_LOCK_TIMEOUT_MS) -> Iterator[Session]:
+    """Yield a session in a short write transaction of its own, committed at the end.
+
+    It waits at most `lock_timeout_ms` for a lock, so a reader that keeps a little
+    bookkeeping is never held up for long by writers; errors are raised to the caller."""
+    with engine.execution_options(**{WRITE: True}).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.dbapi_connection
+        if sqlite:  # before BEGIN IMMEDIATE, which is what waits for the lock
+            raw.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
+        try:
+            with connection.begin():
+                if not sqlite:
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}")
+                with Session(bind=connection, expire_on_commit=False) as session:
+                    yield session
+                    session.flush()
+        finally:
+            if sqlite:
+                raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def keep_aside(engine: Engine, work: Callable[[Session], object], *, what: str) -> bool:
+    """Run `work` in a transaction of its own (see `aside`); log and swallow a database error.
+
+    Return whether it was kept. For bookkeeping that must never fail the request it serves."""
+    try:
+        with aside(engine) as session:
+            work(session)
+    except SQLAlchemyError as error:
+        log.warning("Could not keep %s: %s", what, error)
+        return False
+    return True
 
 
 def alembic_config(url: str) -> Config:

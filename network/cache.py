@@ -3,19 +3,25 @@
 A result is stored under a key with the graph version it was computed from
 (`network.graph.graph_version`); a different version recomputes and replaces it.
 The table is shared by every app process, so nothing lives only in one process.
-Functions flush and never commit. Must not import `app` or Flask.
+Functions flush and never commit; a reader that must not write in its own session
+(every GET) passes `keep=store_aside(engine)`, which stores the result in a short
+transaction of its own and gives up quietly when that fails. Must not import `app` or Flask.
 """
 
 import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from harvest.db import keep_aside
 from harvest.models import ComputedResult, utcnow
 
 MAX_KEY = 200
+# Stores a computed payload under a key for a graph version.
+Keep = Callable[[str, str, dict[str, Any]], None]
 
 
 def cache_key(kind: str, name: str) -> str:
@@ -52,13 +58,36 @@ def store(session: Session, key: str, version: str, payload: dict[str, Any]) -> 
     session.flush()
 
 
+def store_aside(engine: Engine) -> Keep:
+    """Return a `Keep` that stores in a transaction of its own and never raises."""
+
+    def keep(key: str, version: str, payload: dict[str, Any]) -> None:
+        keep_aside(
+            engine,
+            lambda session: store(session, key, version, payload),
+            what=f"the computed result {key}",
+        )
+
+    return keep
+
+
 def cached(
-    session: Session, key: str, version: str, compute: Callable[[], dict[str, Any]]
+    session: Session,
+    key: str,
+    version: str,
+    compute: Callable[[], dict[str, Any]],
+    *,
+    keep: Keep | None = None,
 ) -> dict[str, Any]:
-    """Return the payload under `key` for `version`, computing and storing it when missing."""
+    """Return the payload under `key` for `version`, computing and storing it when missing.
+
+    It is stored with `keep`, or in `session` when there is none."""
     found = read_cached(session, key, version)
     if found is not None:
         return found
     payload = compute()
-    store(session, key, version, payload)
+    if keep is None:
+        store(session, key, version, payload)
+    else:
+        keep(key, version, payload)
     return payload

@@ -45,7 +45,12 @@ class MapView:
 
 
 def _layout(
-    session: Session, filters: GraphFilters, version: str, viewer: Viewer, graph: nx.MultiGraph
+    session: Session,
+    filters: GraphFilters,
+    version: str,
+    viewer: Viewer,
+    graph: nx.MultiGraph,
+    keep: cache.Keep | None,
 ) -> Any:
     key = cache.cache_key("layout", filters.municipality or "all")
     base = GraphFilters(filters.municipality)
@@ -56,12 +61,16 @@ def _layout(
         placed = layout.compute_layout(whole)
         return {"positions": [[n, x, y] for n, (x, y) in placed.items()]}
 
-    payload = cache.cached(session, key, version, compute)
+    payload = cache.cached(session, key, version, compute, keep=keep)
     return {n: (x, y) for n, x, y in payload["positions"]}
 
 
 def _metrics(
-    session: Session, graph: nx.MultiGraph, filters: GraphFilters, version: str
+    session: Session,
+    graph: nx.MultiGraph,
+    filters: GraphFilters,
+    version: str,
+    keep: cache.Keep | None,
 ) -> tuple[dict[Hashable, dict[str, Any]], dict[str, Any], bool]:
     if graph.number_of_nodes() < CACHE_METRICS_FROM:
         per_node, summary = metrics.node_metrics(graph)
@@ -71,7 +80,8 @@ def _metrics(
         per_node, summary = metrics.node_metrics(graph)
         return {"nodes": [[n, m] for n, m in per_node.items()], "summary": summary}
 
-    payload = cache.cached(session, cache.cache_key("metrics", filters.key()), version, compute)
+    key = cache.cache_key("metrics", filters.key())
+    payload = cache.cached(session, key, version, compute, keep=keep)
     return {n: m for n, m in payload["nodes"]}, payload["summary"], True
 
 
@@ -82,13 +92,17 @@ def prepare_map(
     *,
     focus: int | None = None,
     depth: int = 1,
+    keep: cache.Keep | None = None,
 ) -> MapView:
-    """Build the map for `filters`, with metrics, answers and layout; focus on one actor."""
+    """Build the map for `filters`, with metrics, answers and layout; focus on one actor.
+
+    A freshly computed layout or metrics is stored with `keep` (see `network.cache`),
+    else in `session`."""
     viewer = viewer or Viewer()
     version = graph_version(session)
     graph = build_graph(session, filters, viewer)
-    per_node, summary, metrics_cached = _metrics(session, graph, filters, version)
-    positions = _layout(session, filters, version, viewer, graph)
+    per_node, summary, metrics_cached = _metrics(session, graph, filters, version, keep)
+    positions = _layout(session, filters, version, viewer, graph, keep)
     missing = [n for n in graph if n not in positions]
     if missing:  # a cached layout from a moment ago may lack a brand-new actor
         positions.update(layout.force_layout(graph.subgraph(missing)))

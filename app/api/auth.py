@@ -1,4 +1,11 @@
-"""Who is calling the API: the Bearer token of each request, and the role checks of writes."""
+"""Who is calling the API: the Bearer token of each request, and the role checks of writes.
+
+Reads never write in the request's session. A token's last use is kept to the quarter
+of an hour (`accounts.TOKEN_USE_PRECISION`), so nearly every request only reads; when
+it is due, a read keeps it in a short transaction of its own whose failure is logged
+and never fails the request; a write keeps it with its own changes (dropped with them
+on a rollback).
+"""
 
 from typing import Any
 
@@ -6,9 +13,10 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp
-from app.database import db
+from app.database import SAFE_METHODS, db, engine
 from harvest import access, accounts
 from harvest.access import Action
+from harvest.db import keep_aside
 from harvest.errors import N_, PermissionDenied
 from harvest.models import User
 
@@ -31,13 +39,26 @@ def _authenticate() -> Any:
     if scheme.lower() != "bearer" or not token.strip():
         return _unauthorized(_("Send an API token as 'Authorization: Bearer <token>'."))
     session = db()
-    user = accounts.user_for_token(session, token.strip())
-    if user is None or not access.may(session, user, Action.USE_API):
+    found = accounts.use_token(session, token.strip())
+    if found is None or not access.may(session, found.user, Action.USE_API):
         return _unauthorized(_("The API token is not valid."))
-    session.commit()  # keeps the token's last use
+    if found.due:
+        _record_use(found.token_id)
+    user = found.user
     g.api_user = user
     g.api_member_of = accounts.group_ids_of(session, user)
     return None
+
+
+def _record_use(token_id: int) -> None:
+    if request.method in SAFE_METHODS:
+        keep_aside(
+            engine(),
+            lambda aside: accounts.record_token_use(aside, token_id),
+            what="the last use of an API token",
+        )
+    else:  # the request holds (or will take) the write lock: keep it there
+        accounts.record_token_use(db(), token_id)
 
 
 def caller() -> User:

@@ -7,8 +7,9 @@ from flask import jsonify, request
 from app.api import bp
 from app.api.auth import caller, member_of
 from app.api.openapi import EXTRA_PATHS, PREFIX
-from app.database import db
+from app.database import db, engine
 from harvest.models import ActorKind, Sector, TieForm
+from network.cache import store_aside
 from network.exports import graph_document
 from network.graph import Viewer, parse_filters
 from network.maps import prepare_map
@@ -25,7 +26,8 @@ def graph() -> Any:
         if values:
             data[key] = values if key in ("form", "kind", "sector") else values[-1]
     filters = parse_filters(db(), data)
-    view = prepare_map(db(), filters, Viewer(caller(), frozenset(member_of())))
+    viewer = Viewer(caller(), frozenset(member_of()))
+    view = prepare_map(db(), filters, viewer, keep=store_aside(engine()))
     return jsonify(graph_document(view))
 
 
