@@ -22,6 +22,7 @@ from sqlmodel import Session, create_engine
 from harvest import (
     history,  # noqa: F401 - registers the change-history listener
     models,  # noqa: F401 - registers every table
+    records,  # noqa: F401 - registers the listener that raises versions
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -128,13 +128,17 @@ class ChangeAction(StrEnum):
 
 
 class Versioned(SQLModel):
-    """A record edited by people: its version is checked and bumped on every update."""
+    """A record edited by people: its version is checked on every update and raised once per
+    transaction that changes it (`harvest.records` raises it)."""
 
     version: int = Field(default=1, nullable=False)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy passes the class
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+        return {
+            "version_id_col": cls.__table__.c.version,  # type: ignore[attr-defined]
+            "version_id_generator": False,
+        }
 
 
 class Stamped(SQLModel):

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
@@ -89,11 +90,40 @@ def _write_entry(
     )
 
 
+_RAISED = "brobyg_raised_versions"
+
+
+def _raise_once(session: OrmSession, record: Any) -> None:
+    """Raise the record's version by one, unless this transaction has raised it already."""
+    raised: set[tuple[str, Any]] = session.info.setdefault(_RAISED, set())
+    key = (record.__table__.name, inspect(record).identity)
+    if key in raised:
+        return
+    raised.add(key)
+    history = inspect(record).attrs.version.history
+    if not history.added:  # not set by hand
+        record.version = (record.version or 0) + 1
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _raise_versions(session: OrmSession, _context: Any, _instances: Any) -> None:
+    """Give every changed record its next version: once per transaction, checked on UPDATE."""
+    for obj in list(session.dirty):
+        if isinstance(obj, Versioned) and session.is_modified(obj, include_collections=False):
+            _raise_once(session, obj)
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_raised(session: OrmSession, *_args: Any) -> None:
+    session.info.pop(_RAISED, None)
+
+
 def _bump(session: Session, record: Versioned, read: int) -> None:
-    """Raise the version once when only parts changed (columns flushed bump it themselves)."""
+    """Raise the version when only parts changed (a change of columns has raised it already)."""
     if record.version != read:
         return
-    record.version = read + 1
+    _raise_once(session, record)
     if hasattr(record, "updated_at"):
         record.updated_at = utcnow()
     try:

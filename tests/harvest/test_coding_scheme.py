@@ -162,6 +162,7 @@ def test_recoding_keeps_the_earlier_coding_in_history(
     harvest = create_harvest()
     a = create_outcome(harvest)
     coding.code_outcomes(session, harvest, [_row(session, a, {"positive": ["positive"]})], by=None)
+    session.commit()  # two requests: each raises the version once
     coding.code_outcomes(
         session, harvest, [_row(session, a, {"positive": ["negative"]})], by=evaluator
     )
