@@ -189,6 +189,33 @@ def grants(role: str, action: Action) -> tuple[Rule, ...]:
     return POLICY.get(role, {}).get(action, ())
 
 
+ROLES_SHOWN = (ANONYMOUS, Role.STAFF, Role.MEMBER, Role.EVALUATOR, Role.ADMIN)
+_SCOPE_WORDS = {
+    Scope.ANY: "any",
+    Scope.OWN_GROUP: "own group",
+    Scope.OWN_MUNICIPALITY: "own municipality",
+}
+
+
+def policy_table() -> list[tuple[str, list[str]]]:
+    """Return the table in words, one row per action and a cell per role (the README's table)."""
+    rows = []
+    for action in Action:
+        cells = []
+        for role in ROLES_SHOWN:
+            words = []
+            for rule in grants(role, action):
+                text = _SCOPE_WORDS[rule.scope]
+                if rule.statuses == PUBLIC:
+                    text += " (final)"
+                elif rule.statuses == OPEN:
+                    text += " (not substantiated/final)"
+                words.append(text)
+            cells.append(", ".join(words) or "–")
+        rows.append((action.value, cells))
+    return rows
+
+
 def municipalities(*ids: int | None) -> frozenset[int]:
     """Return the municipality ids given, without the unknown ones."""
     return frozenset(i for i in ids if i is not None)
