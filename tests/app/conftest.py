@@ -34,7 +34,10 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
     finally:
         # Close every socket from the server's own loop, so the loop ends with nothing to
         # wait for; then stop the worker threads once they finish what they are doing.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:  # the loop closed its trigger already: it is ending on its own
+            wasyncore.close_all(server._map)
         thread.join(timeout=10)
         server.task_dispatcher.shutdown(timeout=10)
         app.extensions["brobyg.engine"].dispose()
