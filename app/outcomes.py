@@ -199,18 +199,11 @@ def _outcome_values(state: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+# The conflict page merges the form's text fields and the outcome's parts.
 MERGED_FIELDS = (
-    "title",
+    *FORM_FIELDS,
     "changed_actor_id",
-    "change",
-    "when_start",
-    "when_end",
-    "where",
-    "significance",
-    "contribution",
     "contributor_ids",
-    "sources",
-    "evidence",
     "question_id",
     "type_of_change",
     "social_capital_form",
