@@ -94,6 +94,8 @@ def version(data: dict[str, Any]) -> int:
     value = data.get("version")
     if value is None:
         raise ValidationFailed({"version": (N_("This field is required."), {})})
+    if isinstance(value, float) and value.is_integer():  # JSON's 3.0 is the integer 3
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed({"version": (N_("Enter a whole number."), {})})
     return value

@@ -68,6 +68,8 @@ def substantiations_create() -> Any:
     _evaluators_only()
     data = body("substantiations", "create")
     outcome_id = data.get("outcome_id")
+    if isinstance(outcome_id, float) and outcome_id.is_integer():  # JSON's 3.0 is 3
+        outcome_id = int(outcome_id)
     if isinstance(outcome_id, bool) or not isinstance(outcome_id, int):
         raise ValidationFailed({"outcome_id": (N_("Enter a whole number."), {})})
     try:
