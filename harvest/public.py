@@ -390,6 +390,10 @@ def _outcomes(session: Session, records: Sequence[Outcome]) -> list[Public]:
     ]
 
 
+def _verdict(value: str | None) -> Verdict | None:
+    return Verdict(value) if value else None
+
+
 def _substantiations(session: Session, records: Sequence[Substantiation]) -> list[Public]:
     return [
         SubstantiationPublic(
@@ -402,9 +406,9 @@ def _substantiations(session: Session, records: Sequence[Substantiation]) -> lis
             status=substantiations.state_of(r),
             expires_at=_iso(r.expires_at),
             answered_at=_iso(r.answered_at),
-            verdict_outcome=r.verdict_outcome,
-            verdict_significance=r.verdict_significance,
-            verdict_contribution=r.verdict_contribution,
+            verdict_outcome=_verdict(r.verdict_outcome),
+            verdict_significance=_verdict(r.verdict_significance),
+            verdict_contribution=_verdict(r.verdict_contribution),
             comment_outcome=r.comment_outcome,
             comment_significance=r.comment_significance,
             comment_contribution=r.comment_contribution,
