@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.api.serialize import serialize_any
+from app.api.serialize import serialize_any, serialize_many
+from harvest import public
 from harvest.errors import N_, ValidationFailed
 from harvest.listing import MAX_ID
 from harvest.schemas import SURROGATE, readable, validate
@@ -59,11 +60,13 @@ def _refuse(message: str) -> NoReturn:
     abort(make_response(jsonify({"error": message}), 400))
 
 
-def body() -> dict[str, Any]:
-    """Return the request's JSON object; anything else answers 400, odd values 422.
+def body(resource: str, operation: str) -> dict[str, Any]:
+    """Return the request's JSON object for a create or update of `resource`; anything else
+    answers 400, odd values and unknown fields 422.
 
     Odd values are NUL bytes and lone surrogates in any string or key, numbers past the
-    ids' range, and nesting deeper than `MAX_DEPTH`."""
+    ids' range, and nesting deeper than `MAX_DEPTH`. The known fields are those of the
+    body's model in `harvest.public.BODIES`, as the OpenAPI document shows them."""
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # json.loads gives up on very deep nesting
@@ -76,6 +79,11 @@ def body() -> dict[str, Any]:
         for key, value in data.items()
         if not readable(key) or _bad_value(value)
     }
+    known = public.body_fields(resource, operation)
+    unknown: tuple[str, dict[str, Any]] = (N_("Unknown field; this request does not take it."), {})
+    for key in data:
+        if key not in known:
+            problems.setdefault(_field(key), unknown)
     if problems:
         raise ValidationFailed(problems)
     return data
@@ -86,6 +94,8 @@ def version(data: dict[str, Any]) -> int:
     value = data.get("version")
     if value is None:
         raise ValidationFailed({"version": (N_("This field is required."), {})})
+    if isinstance(value, float) and value.is_integer():  # JSON's 3.0 is the integer 3
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed({"version": (N_("Enter a whole number."), {})})
     return value
@@ -111,7 +121,7 @@ def page_answer(session: Session, page: Page[Any]) -> Any:
     """Answer a list: its items, how many in all, and the address of the next page."""
     return jsonify(
         {
-            "items": [serialize_any(session, item) for item in page.items],
+            "items": serialize_many(session, page.items),
             "total": page.total,
             "next": _next_url(page),
         }

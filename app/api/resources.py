@@ -67,7 +67,7 @@ def municipalities_detail(key: str) -> Any:
 @bp.post("/municipalities")
 def municipalities_create() -> Any:
     """Create a municipality (administrators)."""
-    record = actors.create_municipality(db(), body(), by=caller())
+    record = actors.create_municipality(db(), body("municipalities", "create"), by=caller())
     return _created(record, "api.municipalities_detail", key=record.slug)
 
 
@@ -75,7 +75,7 @@ def municipalities_create() -> Any:
 def municipalities_update(key: str) -> Any:
     """Edit a municipality's name and region (administrators)."""
     record = _found(listing.by_slug_or_id(db(), Municipality, key), "municipality", key)
-    data = body()
+    data = body("municipalities", "update")
     merged = {"name": record.name, "region": record.region, **data}
     actors.update_municipality(db(), record, merged, version(data), by=caller())
     return record_answer(db(), record)
@@ -105,7 +105,7 @@ def groups_detail(key: str) -> Any:
 @bp.post("/groups")
 def groups_create() -> Any:
     """Create an implementation group (administrators)."""
-    record = groups.create_group(db(), body(), by=caller())
+    record = groups.create_group(db(), body("groups", "create"), by=caller())
     return _created(record, "api.groups_detail", key=record.slug)
 
 
@@ -113,8 +113,8 @@ def groups_create() -> Any:
 def groups_update(key: str) -> Any:
     """Edit an implementation group (administrators)."""
     record = _found(listing.by_slug_or_id(db(), ImplementationGroup, key), "group", key)
-    data = body()
-    merged = {**_editable(show.group(db(), record)), **data}
+    data = body("groups", "update")
+    merged = {**_editable(show.serialize_any(db(), record)), **data}
     groups.update_group(db(), record, merged, version(data), by=caller())
     return record_answer(db(), record)
 
@@ -137,7 +137,7 @@ def harvests_detail(key: str) -> Any:
 @bp.post("/harvests")
 def harvests_create() -> Any:
     """Create a harvest (evaluators and administrators)."""
-    data = body()
+    data = body("harvests", "create")
     try:
         record = harvests.create_harvest(db(), data, by=caller())
     except NotFound as missing:
@@ -150,8 +150,8 @@ def harvests_create() -> Any:
 def harvests_update(key: str) -> Any:
     """Edit a harvest (evaluators and administrators)."""
     record = _found(listing.by_slug_or_id(db(), Harvest, key), "harvest", key)
-    data = body()
-    current = _editable(show.harvest(db(), record))
+    data = body("harvests", "update")
+    current = _editable(show.serialize_any(db(), record))
     harvests.update_harvest(db(), record, {**current, **data}, version(data), by=caller())
     return record_answer(db(), record)
 
@@ -174,7 +174,7 @@ def actors_detail(actor_id: int) -> Any:
 @bp.post("/actors")
 def actors_create() -> Any:
     """Create an actor (members, evaluators, administrators)."""
-    record = actors.create_actor(db(), body(), by=caller())
+    record = actors.create_actor(db(), body("actors", "create"), by=caller())
     return _created(record, "api.actors_detail", actor_id=record.id)
 
 
@@ -182,8 +182,8 @@ def actors_create() -> Any:
 def actors_update(actor_id: int) -> Any:
     """Edit an actor (members, evaluators, administrators)."""
     record = _found(listing.get_by_id(db(), Actor, actor_id), "actor", actor_id)
-    data = body()
-    current = _editable(show.actor(db(), record))
+    data = body("actors", "update")
+    current = _editable(show.serialize_any(db(), record))
     merged = {**current, **data, "version": data.get("version")}
     actors.update_actor(db(), record, merged, by=caller())
     return record_answer(db(), record)
@@ -207,7 +207,7 @@ def ties_detail(tie_id: int) -> Any:
 @bp.post("/ties")
 def ties_create() -> Any:
     """Create a tie; its form is derived from its two actors."""
-    record = ties.create_tie(db(), body(), by=caller())
+    record = ties.create_tie(db(), body("ties", "create"), by=caller())
     return _created(record, "api.ties_detail", tie_id=record.id)
 
 
@@ -215,8 +215,8 @@ def ties_create() -> Any:
 def ties_update(tie_id: int) -> Any:
     """Edit a tie's kind, dates, strength, override and note (its ends stay)."""
     record = _found(listing.get_by_id(db(), Tie, tie_id), "tie", tie_id)
-    data = body()
-    current = _editable(show.tie(db(), record))
+    data = body("ties", "update")
+    current = _editable(show.serialize_any(db(), record))
     merged = {**current, **data, "version": data.get("version")}
     ties.update_tie(db(), record, merged, by=caller())
     return record_answer(db(), record)
@@ -311,7 +311,7 @@ def outcomes_detail(outcome_id: int) -> Any:
 @bp.post("/outcomes")
 def outcomes_create() -> Any:
     """Record an outcome for the harvest named in the body (its group, evaluators, admins)."""
-    data = body()
+    data = body("outcomes", "create")
     harvest = _harvest_of(data)
     confirmed = flag(data, "confirm_warnings")
     record = outcomes.record_outcome(
@@ -329,12 +329,12 @@ def outcomes_create() -> Any:
 def outcomes_update(outcome_id: int) -> Any:
     """Edit an outcome and its parts as one unit; a new `status` moves it through the workflow."""
     record, harvest = _visible_outcome(outcome_id)
-    data = body()
+    data = body("outcomes", "update")
     read = data.get("version")
     wanted = data.get("status", record.status)
     if not isinstance(wanted, str):
         raise ValidationFailed({"status": (N_("Unknown status."), {})})
-    current = _outcome_input(show.outcome(db(), record))
+    current = _outcome_input(show.serialize_any(db(), record))
     values = {**current, **_outcome_input(data), "status": record.status}
     outcomes.update_outcome(
         db(),
