@@ -13,11 +13,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from app.audit import note
 from app.auth import signed_in_user
 from app.database import db
 from app.i18n import error_text, translate
 from harvest import access, harvests, report, spreadsheet
 from harvest.access import Action, Target
+from harvest.audit import AuditAction
 from harvest.models import Harvest, User
 from harvest.report import HarvestReport
 
@@ -184,4 +186,5 @@ def confirm(slug: str) -> Any:
 def harvest_report(slug: str) -> Any:
     """Show the printable harvest report (every status: evaluators and admins only)."""
     harvest, _user = _evaluator_harvest(slug)
+    note(AuditAction.VIEW_REPORT, entity="harvest", entity_id=harvest.slug, detail="html")
     return report_html(report.build_report(db(), harvest))

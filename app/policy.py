@@ -73,6 +73,9 @@ ROUTES: dict[str, Rule] = {
     "needs.index": Action.READ_INTERNAL,
     "needs.new": Action.WRITE_NEED,
     "needs.edit": Action.WRITE_NEED,
+    # administration
+    "audit.index": Action.ADMINISTER,
+    "main.privacy": PUBLIC,
     # the API (every call also needs a valid token: Action.USE_API)
     "api.openapi": PUBLIC,
     "api.graph": Action.USE_API,

@@ -7,7 +7,7 @@ Views parse, check access, call `harvest.substantiation`, commit once; no SQL he
 from datetime import datetime
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 
 from app.api import bp
 from app.api import serialize as show
@@ -24,10 +24,12 @@ from app.api.openapi import (
     _one,
 )
 from app.api.parsing import body, flag, page_answer, query, record_answer, version
+from app.audit import note
 from app.database import db
 from harvest import access, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
+from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.models import Substantiation, Verdict
 from harvest.search import Page
@@ -93,6 +95,11 @@ def substantiations_index() -> Any:
         found: Page[Substantiation] = service.list_substantiations(db(), wanted)
     except NotFound as missing:
         raise ValidationFailed({"harvest": (missing.message, missing.params)}) from None
+    note(
+        AuditAction.VIEW_SUBSTANTIATION,
+        entity="substantiation",
+        detail=request.query_string.decode("utf-8", "replace"),
+    )
     return page_answer(db(), found)
 
 
@@ -100,7 +107,9 @@ def substantiations_index() -> Any:
 def substantiations_detail(substantiation_id: int) -> Any:
     """Show one substantiation request."""
     _evaluators_only()
-    return record_answer(db(), _record(substantiation_id))
+    record = _record(substantiation_id)
+    note(AuditAction.VIEW_SUBSTANTIATION, entity="substantiation", entity_id=record.id)
+    return record_answer(db(), record)
 
 
 @bp.post("/substantiations")
