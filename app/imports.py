@@ -61,6 +61,7 @@ def report_html(harvest_report: HarvestReport, *, standalone: bool = False) -> s
         method_note=_(report.METHOD_NOTE),
         statuses_note=_(report.ALL_STATUSES_NOTE),
         counts_note=_(report.COUNTS_NOTE),
+        public_note=_(report.PUBLIC_NOTE),
         report_status_labels=report.STATUS_LABELS,
         code_columns=report.CODE_COLUMNS,
     )
@@ -188,3 +189,10 @@ def harvest_report(slug: str) -> Any:
     harvest, _user = _evaluator_harvest(slug)
     note(AuditAction.VIEW_REPORT, entity="harvest", entity_id=harvest.slug, detail="html")
     return report_html(report.build_report(db(), harvest))
+
+
+@bp.route("/harvests/<slug>/report/public")
+def public_report(slug: str) -> Any:
+    """Show the public harvest report: final outcomes only, substantiators named by consent."""
+    harvest = harvests.harvest_by_slug(db(), slug)
+    return report_html(report.build_report(db(), harvest, final_only=True))

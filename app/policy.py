@@ -51,7 +51,8 @@ ROUTES: dict[str, Rule] = {
     "imports.new": Action.IMPORT_OUTCOMES,
     "imports.create": Action.IMPORT_OUTCOMES,
     "imports.confirm": Action.IMPORT_OUTCOMES,
-    "imports.harvest_report": Action.ANALYSE,
+    "imports.harvest_report": Action.ANALYSE,  # every status, with the counts
+    "imports.public_report": Action.READ_OUTCOME,  # final outcomes only
     # evaluation
     "coding.harvest": Action.ANALYSE,
     "coding.schemes": Action.ANALYSE,
