@@ -8,7 +8,7 @@ Must not import `app` or Flask.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -91,7 +91,7 @@ def record_access(
 
 
 def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def list_access(session: Session, query: AuditQuery, *, by: User | None) -> Page[AccessRecord]:
