@@ -22,6 +22,7 @@ from app import (
     security,
 )
 from app.analysis import bp as analysis_bp
+from app.audit import bp as audit_bp
 from app.coding import bp as coding_bp
 from app.config import load_config
 from app.directory import bp as directory_bp
@@ -58,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(substantiation_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
+    app.register_blueprint(audit_bp)
     policy.guard_views(app)
     database.wrap_views(app)
     return app

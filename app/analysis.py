@@ -7,11 +7,13 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from app.audit import note
 from app.auth import signed_in_user
 from app.charts import chart_helpers
 from app.database import db
 from harvest import access, analysis, harvests, report, spreadsheet
 from harvest.access import Action
+from harvest.audit import AuditAction
 from harvest.models import Harvest
 
 bp = Blueprint("analysis", __name__)
@@ -36,6 +38,7 @@ def _analysable(slug: str) -> Harvest:
 def harvest(slug: str) -> Any:
     """Show a harvest's counts and charts, substantiation, chains and answers per question."""
     found = _analysable(slug)
+    note(AuditAction.VIEW_ANALYSIS, entity="harvest", entity_id=found.slug)
     return render_template(
         "analysis/harvest.html",
         harvest=found,
@@ -49,6 +52,7 @@ def harvest(slug: str) -> Any:
 def workbook(slug: str) -> Any:
     """Download the outcome spreadsheet with the analysis as further sheets."""
     found = _analysable(slug)
+    note(AuditAction.EXPORT_ANALYSIS, entity="harvest", entity_id=found.slug, detail="xlsx")
     table = spreadsheet.export_table(db(), found)
     built = report.build_report(db(), found)
     content = report.add_summary_sheets(spreadsheet.write_xlsx(table), built, translate=_)

@@ -20,7 +20,8 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.database import db
-from harvest import accounts
+from harvest import accounts, audit
+from harvest.audit import AuditAction
 from harvest.listing import parse_number
 from harvest.models import User
 
@@ -88,6 +89,7 @@ def login() -> Any:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
             login_user(Account(user))
+            audit.record_access(db(), AuditAction.SIGN_IN, by=user)
             flash(_("You are signed in."), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422

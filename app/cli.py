@@ -20,7 +20,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from app import create_app
 from app.i18n import cli_locale, error_text
 from app.imports import note_text, report_html
-from harvest import accounts, db, demo, harvests, report, spreadsheet
+from harvest import accounts, audit, db, demo, harvests, report, spreadsheet
+from harvest.audit import AuditAction
 from harvest.errors import BrobygError
 from harvest.models import Role
 from harvest.schemas import readable
@@ -341,8 +342,17 @@ def export_harvest(slug: str, fmt: str, output: str) -> None:
     it is an evaluator's working file, not a publication. The xlsx and csv files are
     the outcome spreadsheet that `brobyg import outcomes` reads back.
     """
-    with db.unit_of_work(_engine(), write=False) as session:
+    with db.unit_of_work(_engine()) as session:
         harvest = harvests.harvest_by_slug(session, slug)
+        audit.record_access(
+            session,
+            AuditAction.EXPORT_HARVEST,
+            by=None,
+            entity="harvest",
+            entity_id=harvest.slug,
+            detail=fmt,
+            channel="cli",
+        )
         if fmt in ("xlsx", "csv"):
             table = spreadsheet.export_table(session, harvest)
             count = len(table) - 1
@@ -363,4 +373,4 @@ def export_harvest(slug: str, fmt: str, output: str) -> None:
 
 
 # Commands owned by other modules register themselves on `main` when imported.
-from app import cli_evaluation, cli_graph  # noqa: E402, F401
+from app import cli_evaluation, cli_graph, cli_privacy  # noqa: E402, F401

@@ -19,14 +19,24 @@ from app.cli import (
     write_output,
 )
 from app.i18n import translate
-from harvest import db
+from harvest import audit, db
+from harvest.audit import AuditAction
 from network import exports, kumu_import, scale
 from network.graph import parse_filters
 from network.maps import MapView, prepare_map
 
 
-def _view(session: Any, municipality: str | None, as_of: date | None) -> MapView:
+def _view(session: Any, municipality: str | None, as_of: date | None, fmt: str) -> MapView:
     filters = parse_filters(session, {"municipality": municipality, "as_of": as_of})
+    audit.record_access(
+        session,
+        AuditAction.DOWNLOAD_MAP,
+        by=None,
+        entity="municipality" if municipality else "",
+        entity_id=municipality or "",
+        detail=f"{fmt} as_of={as_of.isoformat()}" if as_of else fmt,
+        channel="cli",
+    )
     return prepare_map(session, filters)
 
 
@@ -57,7 +67,7 @@ OUTPUT = click.option(
 def export_graph(municipality: str | None, as_of: Any, fmt: str, output: str) -> None:
     """Export the social-capital graph: GraphML, GEXF (Gephi), JSON or Kumu's XLSX layout."""
     with db.unit_of_work(_engine()) as session:
-        view = _view(session, municipality, as_of.date() if as_of else None)
+        view = _view(session, municipality, as_of.date() if as_of else None, fmt)
         content = exports.export_graph(view, fmt)
     write_output(output, content)
     if output != "-":
@@ -82,7 +92,7 @@ def map_command(municipality: str | None, as_of: Any, output: str) -> None:
     from network.render import standalone_html
 
     with db.unit_of_work(_engine()) as session:
-        view = _view(session, municipality, as_of.date() if as_of else None)
+        view = _view(session, municipality, as_of.date() if as_of else None, "html")
         if municipality:
             from harvest.actors import municipality_by_slug
 

@@ -13,11 +13,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from app.audit import note
 from app.auth import signed_in_user
 from app.database import db
 from app.i18n import error_text, translate
 from harvest import access, harvests, report, spreadsheet
 from harvest.access import Action, Target
+from harvest.audit import AuditAction
 from harvest.models import Harvest, User
 from harvest.report import HarvestReport
 
@@ -59,6 +61,7 @@ def report_html(harvest_report: HarvestReport, *, standalone: bool = False) -> s
         method_note=_(report.METHOD_NOTE),
         statuses_note=_(report.ALL_STATUSES_NOTE),
         counts_note=_(report.COUNTS_NOTE),
+        public_note=_(report.PUBLIC_NOTE),
         report_status_labels=report.STATUS_LABELS,
         code_columns=report.CODE_COLUMNS,
     )
@@ -184,4 +187,12 @@ def confirm(slug: str) -> Any:
 def harvest_report(slug: str) -> Any:
     """Show the printable harvest report (every status: evaluators and admins only)."""
     harvest, _user = _evaluator_harvest(slug)
+    note(AuditAction.VIEW_REPORT, entity="harvest", entity_id=harvest.slug, detail="html")
     return report_html(report.build_report(db(), harvest))
+
+
+@bp.route("/harvests/<slug>/report/public")
+def public_report(slug: str) -> Any:
+    """Show the public harvest report: final outcomes only, substantiators named by consent."""
+    harvest = harvests.harvest_by_slug(db(), slug)
+    return report_html(report.build_report(db(), harvest, final_only=True))

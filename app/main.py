@@ -1,4 +1,4 @@
-"""The front page and the health check."""
+"""The front page, the privacy page and the health check."""
 
 from typing import Any
 
@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.database import db
 from harvest.db import ping
 from harvest.overview import knowledge_base_overview
+from harvest.retention import RetentionSettings
 
 bp = Blueprint("main", __name__)
 
@@ -54,6 +55,12 @@ def _navigation() -> dict[str, Any]:
 def index() -> Any:
     """Show what the knowledge base holds and lead on to the rest."""
     return render_template("index.html", overview=knowledge_base_overview(db()))
+
+
+@bp.route("/privatliv")
+def privacy() -> Any:
+    """Say what Brobyg stores about people, why, for how long, and who sees it."""
+    return render_template("privacy.html", retention=RetentionSettings.from_env())
 
 
 @bp.route("/healthz")

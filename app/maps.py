@@ -13,12 +13,14 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.audit import note
 from app.auth import signed_in_user
 from app.database import db, engine
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS
 from app.i18n import FORM_LABELS, field_errors
 from app.params import date_value, int_value
 from harvest import accounts, actors, harvests
+from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
 from network import cache, exports, metrics, render, timeline
 from network.graph import GraphFilters, Viewer, parse_filters
@@ -215,6 +217,12 @@ def download(fmt: str) -> Any:
             mimetype="text/plain",
         )
     content = standalone(view).encode("utf-8") if fmt == "html" else exports.export_graph(view, fmt)
+    note(
+        AuditAction.DOWNLOAD_MAP,
+        entity="municipality" if view.filters.municipality else "",
+        entity_id=view.filters.municipality or "",
+        detail=request.query_string.decode("utf-8", "replace") or fmt,
+    )
     name = f"brobyg-kort-{view.filters.municipality or 'alle'}.{exports.SUFFIXES[fmt]}"
     response = Response(content, mimetype=exports.MEDIA_TYPES[fmt].split(";")[0])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
+from app.audit import note
 from app.auth import signed_in_user
 from app.conflicts import conflict_page
 from app.database import attempt, db
@@ -42,6 +43,7 @@ from harvest import (
     workflow,
 )
 from harvest.access import Action, Target
+from harvest.audit import AuditAction
 from harvest.errors import StaleVersion, ValidationFailed, WarningsNotConfirmed
 from harvest.models import Harvest, Outcome, OutcomeStatus, User
 from harvest.records import state_of
@@ -101,9 +103,17 @@ def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
 
 def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
     user, member_of = _viewer()
+    filters = _filters(harvest)
+    if filters.q.strip():
+        note(
+            AuditAction.SEARCH_OUTCOMES,
+            entity="harvest" if harvest else "",
+            entity_id=harvest.slug if harvest else "",
+            detail=filters.q.strip(),
+        )
     page = search.find_outcomes(
         db(),
-        _filters(harvest),
+        filters,
         viewer=user,
         member_of=member_of,
         page=page_arg(),
@@ -308,6 +318,8 @@ def edit(outcome_id: int) -> Any:
 def detail(outcome_id: int) -> Any:
     """Show an outcome: its three parts, actors, chains, ties, review and versions."""
     outcome, user, member_of = _visible_outcome(outcome_id)
+    if outcome.status != OutcomeStatus.FINAL:
+        note(AuditAction.VIEW_DRAFT, entity="outcome", entity_id=outcome.id, detail=outcome.status)
     view = outcomes.outcome_view(db(), outcome)
 
     def visible(other: Outcome) -> bool:

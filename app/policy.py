@@ -51,7 +51,8 @@ ROUTES: dict[str, Rule] = {
     "imports.new": Action.IMPORT_OUTCOMES,
     "imports.create": Action.IMPORT_OUTCOMES,
     "imports.confirm": Action.IMPORT_OUTCOMES,
-    "imports.harvest_report": Action.ANALYSE,
+    "imports.harvest_report": Action.ANALYSE,  # every status, with the counts
+    "imports.public_report": Action.READ_OUTCOME,  # final outcomes only
     # evaluation
     "coding.harvest": Action.ANALYSE,
     "coding.schemes": Action.ANALYSE,
@@ -73,6 +74,9 @@ ROUTES: dict[str, Rule] = {
     "needs.index": Action.READ_INTERNAL,
     "needs.new": Action.WRITE_NEED,
     "needs.edit": Action.WRITE_NEED,
+    # administration
+    "audit.index": Action.ADMINISTER,
+    "main.privacy": PUBLIC,
     # the API (every call also needs a valid token: Action.USE_API)
     "api.openapi": PUBLIC,
     "api.graph": Action.USE_API,

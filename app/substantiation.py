@@ -12,6 +12,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
+from app.audit import note
 from app.auth import signed_in_user
 from app.database import db
 from app.forms import options
@@ -20,6 +21,7 @@ from app.params import int_values
 from harvest import access, harvests, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
+from harvest.audit import AuditAction
 from harvest.errors import ValidationFailed
 from harvest.models import Harvest, Substantiation, User
 
@@ -125,7 +127,9 @@ def _render_harvest(
 def harvest(slug: str) -> Any:
     """Show a harvest's substantiation requests and the form to ask for more."""
     _evaluator()
-    return _render_harvest(harvests.harvest_by_slug(db(), slug), RequestForm())
+    found = harvests.harvest_by_slug(db(), slug)
+    note(AuditAction.VIEW_SUBSTANTIATION, entity="harvest", entity_id=found.slug)
+    return _render_harvest(found, RequestForm())
 
 
 def _chosen_outcomes(harvest: Harvest, form: RequestForm) -> list[Any]:

@@ -19,7 +19,14 @@ from harvest.models import ChangeAction, ChangeRecord, CodeDimension, User, utcn
 
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 UNTRACKED = frozenset(
-    {"changerecord", "apitoken", "alembic_version", "pendingupload", "computedresult"}
+    {
+        "changerecord",
+        "apitoken",
+        "alembic_version",
+        "pendingupload",
+        "computedresult",
+        "accessrecord",  # the audit log is its own record, deleted after its retention
+    }
 )
 BOOKKEEPING = frozenset({"version", "updated_at"})
 USER_KEY = "brobyg_user_id"

@@ -493,3 +493,29 @@ class ComputedResult(SQLModel, table=True):
     source_version: str = Field(sa_type=String(100))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     computed_at: datetime = Field(default_factory=utcnow)
+
+
+# --- the audit log of access --------------------------------------------------
+
+
+class AccessRecord(SQLModel, table=True):
+    """One entry of the audit log: who viewed or took out what, when, and how.
+
+    `user_id` None is someone not signed in (or the CLI operator: `channel` "cli");
+    `detail` holds what was asked (a search's text, an export's format) and may hold
+    personal data, so entries fall under their own retention (`harvest.retention`)."""
+
+    __tablename__: ClassVar[str] = "accessrecord"  # type: ignore[misc]
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+    user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", index=True, ondelete="SET NULL"
+    )
+    channel: str = Field(default="web", sa_type=String(8))
+    action: str = Field(sa_type=String(32), index=True)
+    entity: str = Field(default="", sa_type=String(40))
+    entity_id: str = Field(default="", sa_type=String(80))
+    detail: str = _text()
+
+    __table_args__ = (Index("ix_accessrecord_entity", "entity", "entity_id"),)

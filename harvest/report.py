@@ -3,7 +3,9 @@
 One gathering (`build_report`) feeds every export: the spreadsheet rows, JSON,
 Markdown, XLSX with summary sheets, and the printable HTML the app layer renders
 from the same data. The counts and charts come from `harvest.analysis` (every
-outcome not withdrawn); substantiators appear by role only.
+outcome not withdrawn). A substantiator who consented to be named appears with name and
+role, any other by role only. The public report (`final_only`) holds final outcomes only
+and none of the counts, which include drafts.
 Labels are msgids; the caller passes `translate` to put them in the reader's
 language. Must not import `app` or Flask, and renders no HTML.
 """
@@ -31,6 +33,9 @@ from harvest.models import (
     Outcome,
     OutcomeContributor,
     OutcomeQuestion,
+    OutcomeStatus,
+    Substantiation,
+    SubstantiationStatus,
 )
 
 Translate = Callable[[str], str]
@@ -83,9 +88,21 @@ ALL_STATUSES_NOTE = N_(
 )
 COUNTS_NOTE = N_(
     "The counts and charts include every outcome that is not withdrawn. Shares are whole "
-    "percentages of those outcomes, rounded half up. Substantiators are shown by their role "
-    "only; their names are never published in the report."
+    "percentages of those outcomes, rounded half up. A substantiator is named only if they "
+    "agreed to be named; otherwise the report shows their role."
 )
+PUBLIC_NOTE = N_(
+    "This public report holds the final outcomes only. A substantiator is named only if they "
+    "agreed to be named; otherwise the report shows their role."
+)
+
+
+@dataclass(frozen=True)
+class ReportSubstantiator:
+    """Who substantiated an outcome as a report shows them: `name` only with their consent."""
+
+    role: str
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,7 @@ class ReportOutcome:
     status: str
     codes: dict[str, list[str]]
     question: int | None
+    substantiators: list[ReportSubstantiator] = field(default_factory=list)
 
     @property
     def when(self) -> str:
@@ -149,6 +167,7 @@ class HarvestReport:
     analysis: HarvestAnalysis | None = None
     dimensions: list[tuple[str, str]] = field(default_factory=list)
     code_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    public: bool = False
 
     @property
     def group_by(self) -> tuple[str, str] | None:
@@ -219,6 +238,7 @@ def harvest_outcomes(session: Session, harvest: Harvest) -> list[ReportOutcome]:
         ):
             if question_id in position:
                 questions[outcome_id] = position[question_id]
+    substantiators = _substantiators(session, [o.id or 0 for o in rows])
     return [
         ReportOutcome(
             id=o.id or 0,
@@ -235,19 +255,53 @@ def harvest_outcomes(session: Session, harvest: Harvest) -> list[ReportOutcome]:
             status=o.status,
             codes=codes.get(o.id or 0, {}),
             question=questions.get(o.id or 0),
+            substantiators=substantiators.get(o.id or 0, []),
         )
         for o in rows
     ]
 
 
-def build_report(session: Session, harvest: Harvest) -> HarvestReport:
-    """Gather a harvest's design and outcomes, grouped by the question each answers."""
+def _substantiators(session: Session, ids: list[int]) -> dict[int, list[ReportSubstantiator]]:
+    """Return the current answers' substantiators by outcome: named only with their consent."""
+    found: dict[int, list[ReportSubstantiator]] = {}
+    if not ids:
+        return found
+    answers = session.scalars(
+        select(Substantiation)
+        .where(
+            col(Substantiation.outcome_id).in_(ids),
+            col(Substantiation.status) == SubstantiationStatus.ANSWERED.value,
+            col(Substantiation.superseded_at).is_(None),
+        )
+        .order_by(col(Substantiation.answered_at), col(Substantiation.id))
+    )
+    for answer in answers:
+        name = answer.name.strip() if answer.consent_named and answer.name.strip() else None
+        found.setdefault(answer.outcome_id, []).append(
+            ReportSubstantiator(role=answer.role.strip(), name=name)
+        )
+    return found
+
+
+def substantiator_label(person: ReportSubstantiator, translate: Translate) -> str:
+    """Return "Name (role)", the role alone, or the name alone, as a report shows them."""
+    role = person.role or translate(N_("substantiator"))
+    return f"{person.name} ({role})" if person.name else role
+
+
+def build_report(session: Session, harvest: Harvest, *, final_only: bool = False) -> HarvestReport:
+    """Gather a harvest's design and outcomes, grouped by the question each answers.
+
+    With `final_only` (the public report) only final outcomes, and no analysis: its counts
+    include drafts."""
     group = session.get(ImplementationGroup, harvest.group_id) if harvest.group_id else None
     municipality = (
         session.get(Municipality, harvest.municipality_id) if harvest.municipality_id else None
     )
     questions = [q.text for q in questions_of(session, harvest)]
     found = harvest_outcomes(session, harvest)
+    if final_only:
+        found = [o for o in found if o.status == OutcomeStatus.FINAL.value]
     scheme_parts = active_dimensions(session, scheme_of(session, harvest), with_retired_codes=True)
     dimensions = [(d.key, d.label) for d, _codes in scheme_parts]
     code_labels = {d.key: {c.key: c.label for c in codes} for d, codes in scheme_parts}
@@ -272,9 +326,10 @@ def build_report(session: Session, harvest: Harvest) -> HarvestReport:
         questions=questions,
         outcomes=found,
         sections=sections,
-        analysis=analyse_harvest(session, harvest),
+        analysis=None if final_only else analyse_harvest(session, harvest),
         dimensions=dimensions,
         code_labels=code_labels,
+        public=final_only,
     )
 
 
@@ -371,8 +426,11 @@ def report_markdown(report: HarvestReport, translate: Translate = _same) -> str:
     out += [_md_block(report.users_and_uses) or "–", ""]
     out += [f"## {t(N_('Useable questions'))}", ""]
     out += [f"{n}. {_md_escape(q)}" for n, q in enumerate(report.questions, start=1)] or ["–"]
-    out += ["", f"## {t(N_('Method'))}", "", t(METHOD_NOTE), "", t(ALL_STATUSES_NOTE), ""]
-    out += [t(COUNTS_NOTE), ""]
+    out += ["", f"## {t(N_('Method'))}", "", t(METHOD_NOTE), ""]
+    if report.public:
+        out += [t(PUBLIC_NOTE), ""]
+    else:
+        out += [t(ALL_STATUSES_NOTE), "", t(COUNTS_NOTE), ""]
     out += [f"## {t(N_('Outcomes'))}", ""]
     for section in report.sections:
         if section.number is None:
@@ -465,6 +523,10 @@ def _md_outcome(outcome: ReportOutcome, t: Translate, report: HarvestReport) -> 
         (N_("When"), outcome.when),
         (N_("Where"), outcome.where),
         (N_("Contributors"), ", ".join(outcome.contributors)),
+        (
+            N_("Substantiated by"),
+            "; ".join(substantiator_label(s, t) for s in outcome.substantiators),
+        ),
     ]
     dimensions = report.dimensions or [(d, DIMENSION_LABELS.get(d, d)) for d in CODE_COLUMNS]
     for dimension, dimension_label in dimensions:

@@ -9,6 +9,7 @@ from app.api import bp
 from app.api import serialize as show
 from app.api.auth import caller, member_of
 from app.api.parsing import body, flag, page_answer, query, record_answer, version
+from app.audit import note
 from app.database import db
 from harvest import (
     access,
@@ -21,6 +22,7 @@ from harvest import (
     ties,
 )
 from harvest.access import Action
+from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.models import (
     Actor,
@@ -28,6 +30,7 @@ from harvest.models import (
     ImplementationGroup,
     Municipality,
     Outcome,
+    OutcomeStatus,
     Tie,
 )
 
@@ -290,6 +293,8 @@ def _parts(harvest: Harvest, data: dict[str, Any]) -> dict[str, Any]:
 def outcomes_index() -> Any:
     """List the outcomes the caller may see, best matches first when `q` is given."""
     wanted = query(listing.OutcomeQuery)
+    if wanted.q.strip():
+        note(AuditAction.SEARCH_OUTCOMES, detail=wanted.q.strip())
     found = search.find_outcomes(
         db(),
         listing.outcome_filters(db(), wanted),
@@ -305,6 +310,8 @@ def outcomes_index() -> Any:
 def outcomes_detail(outcome_id: int) -> Any:
     """Show an outcome the caller may see."""
     record, _harvest = _visible_outcome(outcome_id)
+    if record.status != OutcomeStatus.FINAL:
+        note(AuditAction.VIEW_DRAFT, entity="outcome", entity_id=record.id, detail=record.status)
     return record_answer(db(), record)
 
 

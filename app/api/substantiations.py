@@ -6,16 +6,18 @@ Views parse, check access, call `harvest.substantiation`, commit once; no SQL he
 
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 
 from app.api import bp
 from app.api import serialize as show
 from app.api.auth import caller, require
 from app.api.parsing import body, flag, page_answer, query, record_answer, version
+from app.audit import note
 from app.database import db
 from harvest import access, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
+from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.models import Substantiation
 from harvest.search import Page
@@ -52,6 +54,11 @@ def substantiations_index() -> Any:
         found: Page[Substantiation] = service.list_substantiations(db(), wanted)
     except NotFound as missing:
         raise ValidationFailed({"harvest": (missing.message, missing.params)}) from None
+    note(
+        AuditAction.VIEW_SUBSTANTIATION,
+        entity="substantiation",
+        detail=request.query_string.decode("utf-8", "replace"),
+    )
     return page_answer(db(), found)
 
 
@@ -59,7 +66,9 @@ def substantiations_index() -> Any:
 def substantiations_detail(substantiation_id: int) -> Any:
     """Show one substantiation request."""
     _evaluators_only()
-    return record_answer(db(), _record(substantiation_id))
+    record = _record(substantiation_id)
+    note(AuditAction.VIEW_SUBSTANTIATION, entity="substantiation", entity_id=record.id)
+    return record_answer(db(), record)
 
 
 @bp.post("/substantiations")

@@ -5,7 +5,15 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import PASSWORD
 
-PAGES = ["/", "/login", "/findes-ikke", "/?lang=en", "/login?lang=en"]
+PAGES = [
+    "/",
+    "/login",
+    "/findes-ikke",
+    "/?lang=en",
+    "/login?lang=en",
+    "/privatliv",
+    "/privatliv?lang=en",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
