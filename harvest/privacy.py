@@ -25,9 +25,7 @@ from harvest.errors import N_
 REDACTED = "[CPR fjernet]"
 
 # Every dash, hyphen and minus sign (after NFKC some of them are already "-").
-DASHES = (
-    "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2796\ufe58\ufe63\uff0d\u02d7"
-)
+DASHES = "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2796\ufe58\ufe63\uff0d\u02d7"
 _DASH_TABLE = dict.fromkeys(map(ord, DASHES), "-")
 _SEP = r"(?:\s?[-./]\s?|\s)?"
 _CPR_CANDIDATE = re.compile(
