@@ -184,3 +184,33 @@ def test_erase_text(session, engine, database_url, create_outcome):
     assert _found(session, "Xylofonia") == []
     if database_url.startswith("sqlite"):
         assert NAME.encode() not in _file_bytes(database_url)
+
+
+def test_cli_scan_exits_1_with_masked_hits_and_redact_cleans(runner, session, create_outcome):
+    from app.cli import main
+
+    outcome = create_outcome()
+    session.commit()
+    _sneak(session, outcome, f"Borgeren {CPR}")
+    found = runner.invoke(main, ["privacy", "scan"])
+    assert found.exit_code == 1
+    assert "outcome" in found.output and "01019•-••••" in found.output
+    assert "1234" not in found.output
+    redacted = runner.invoke(main, ["privacy", "scan", "--redact"])
+    assert redacted.exit_code == 1
+    clean = runner.invoke(main, ["privacy", "scan"])
+    assert clean.exit_code == 0, clean.output
+
+
+def test_cli_erase_substantiator_and_user(runner, session, answered, create_user):
+    from app.cli import main
+
+    create_user("xylo@example.dk", "staff", name=NAME)
+    session.commit()
+    assert runner.invoke(main, ["privacy", "erase-substantiator", str(answered.id)]).exit_code == 0
+    assert runner.invoke(main, ["privacy", "erase-user", "xylo@example.dk"]).exit_code == 0
+    missing = runner.invoke(main, ["privacy", "erase-user", "nobody@example.dk"])
+    assert missing.exit_code == 1 and "Traceback" not in missing.output
+    session.rollback()
+    assert scrub.scan(session) == []
+    assert accounts.user_by_email(session, "xylo@example.dk") is None
