@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from harvest import access
 from harvest.access import Action
-from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.errors import N_, NotFound, PrivacyViolation, ValidationFailed
 from harvest.history import act_as
 from harvest.models import CommentPart, Outcome, OutcomeComment, User
 from harvest.outcomes import outcome_target
@@ -45,7 +45,7 @@ def add_comment(
             {"body": (N_("Use at most %(max_length)s characters."), {"max_length": MAX_COMMENT})}
         )
     if contains_cpr(text):
-        raise ValidationFailed({"body": (CPR_MESSAGE, {})})
+        raise PrivacyViolation({"body": (CPR_MESSAGE, {})})
     try:
         part = CommentPart(part).value
     except ValueError:

@@ -35,7 +35,7 @@ from harvest.models import (
     PendingUpload,
     User,
 )
-from harvest.privacy import CPR_MESSAGE, contains_cpr
+from harvest.privacy import CPR_FILENAME_MESSAGE, CPR_MESSAGE, contains_cpr
 from harvest.report import CODE_COLUMNS, COLUMNS, ReportOutcome, harvest_outcomes
 from harvest.schemas import OutcomeCreate, validate
 
@@ -121,8 +121,15 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
 
 
+def check_filename(filename: str) -> None:
+    """Refuse a file whose name holds a CPR number: the name would be shown and kept."""
+    if contains_cpr(filename):
+        raise SpreadsheetError(CPR_FILENAME_MESSAGE)
+
+
 def read_table(content: bytes, filename: str = "") -> list[list[str]]:
     """Return the sheet's rows as text cells (the header first); refuse unsafe files."""
+    check_filename(filename)
     if len(content) > MAX_BYTES:
         raise SpreadsheetError(
             N_("The file is %(size)s MB; files up to %(limit)s MB can be imported."),
@@ -662,6 +669,7 @@ def store_upload(
     session: Session, harvest: Harvest, user: User, filename: str, content: bytes
 ) -> PendingUpload:
     """Keep an uploaded file until `user` confirms its import; replaces their older one."""
+    check_filename(filename)
     for old in session.scalars(
         select(PendingUpload).where(
             col(PendingUpload.harvest_id) == harvest.id, col(PendingUpload.user_id) == user.id

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from harvest import audit, retention, spreadsheet, substantiation
+from harvest import audit, erasure, retention, spreadsheet, substantiation
 from harvest.audit import AuditAction
 from harvest.errors import ValidationFailed
 from harvest.models import AccessRecord, PendingUpload, Substantiation
@@ -49,7 +49,7 @@ def test_a_substantiator_is_kept_until_six_months_after_the_harvest_ends(session
     session.commit()
     assert after.substantiators == 1
     record = session.get(Substantiation, answered.id)
-    assert (record.name, record.email, record.comment_contribution) == ("", "", "")
+    assert (record.name, record.email, record.comment_contribution) == (erasure.ERASED, "", "")
     assert record.role == "Leder af SIND" and record.verdict_outcome == "fully_agree"
     again = apply_retention(session, SETTINGS, now=_at("2027-02-01T00:00"))
     assert again.substantiators == 0  # already anonymised: not counted twice
