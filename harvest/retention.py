@@ -109,7 +109,7 @@ def _expired_substantiations(
                 (col(Harvest.period_end).is_(None)) & (ended < cutoff),
             ),
             or_(
-                col(Substantiation.name) != "",
+                col(Substantiation.name).not_in(("", erasure.ERASED)),
                 col(Substantiation.email) != "",
                 col(Substantiation.comment_outcome) != "",
                 col(Substantiation.comment_significance) != "",
