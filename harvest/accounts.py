@@ -61,9 +61,7 @@ def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def _add_user(
-    session: Session, values: UserInvite, password_hash: str, *, by: User | None
-) -> User:
+def _add_user(session: Session, values: UserInvite, password_hash: str, *, by: User | None) -> User:
     access.require(session, by, Action.ADMINISTER)
     act_as(session, by)
     if user_by_email(session, values.email) is not None:
@@ -185,9 +183,7 @@ def end_sessions(session: Session, user: User) -> int:
     not an ORM change: it bumps no `version` and writes no history."""
     table = User.__table__  # type: ignore[attr-defined]
     session.execute(
-        update(table)
-        .where(table.c.id == user.id)
-        .values(session_epoch=table.c.session_epoch + 1)
+        update(table).where(table.c.id == user.id).values(session_epoch=table.c.session_epoch + 1)
     )
     epoch = int(session.scalars(select(User.session_epoch).where(col(User.id) == user.id)).one())
     set_committed_value(user, "session_epoch", epoch)
@@ -249,7 +245,9 @@ def password_link(
 ) -> tuple[PasswordLink, User]:
     """Return the live link of `token` and its user, or raise `NotFound`."""
     digest = _digest(token or "")
-    link = session.scalars(select(PasswordLink).where(col(PasswordLink.token_hash) == digest)).first()
+    link = session.scalars(
+        select(PasswordLink).where(col(PasswordLink.token_hash) == digest)
+    ).first()
     expires = _aware(link.expires_at) if link is not None else None
     if (
         link is None

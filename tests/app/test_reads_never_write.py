@@ -29,7 +29,7 @@ from harvest.models import (
 )
 from network.exports import SUFFIXES
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the demo accounts' published password
+DEMO_PASSWORD = "brobyg-demo-konto"  # noqa: S105 - the demo accounts' published password
 ROLES = {
     "anonymous": None,
     "staff": "medarbejder@brobyg.example.dk",
