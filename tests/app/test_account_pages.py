@@ -72,8 +72,8 @@ def test_a_password_change_needs_the_current_one_and_the_same_new_twice(client, 
 def test_an_admin_changes_a_role_and_deactivates_in_the_history(
     client, session, admin, create_user
 ):
-    from harvest.history import changes_of
     from harvest.groups import create_group
+    from harvest.history import changes_of
 
     create_group(session, {"slug": "gruppe", "name": "Gruppe"}, by=None)
     staff = create_user("staff@example.dk", "staff")
