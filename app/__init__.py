@@ -21,6 +21,8 @@ from app import (
     policy,
     security,
 )
+from app.accounts import admin_bp as users_bp
+from app.accounts import bp as account_bp
 from app.analysis import bp as analysis_bp
 from app.audit import bp as audit_bp
 from app.coding import bp as coding_bp
@@ -60,6 +62,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(users_bp)
     policy.guard_views(app)
     database.wrap_views(app)
     return app

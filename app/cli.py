@@ -4,6 +4,7 @@ A user's mistake prints one translated line on stderr and exits non-zero;
 only a bug prints a traceback.
 """
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import FlaskGroup, ScriptInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -201,17 +202,21 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@user_group.command("create")
-@click.argument("email")
-@click.option(
+_ROLE = click.option(
     "--role", required=True, type=click.Choice([r.value for r in Role]), help="The account's role."
 )
-@click.option(
+_GROUPS = click.option(
     "--group",
     "groups",
     multiple=True,
     help="Slug of an implementation group (members; repeatable).",
 )
+
+
+@user_group.command("create")
+@click.argument("email")
+@_ROLE
+@_GROUPS
 @click.option("--name", default="", help="The name shown in Brobyg.")
 @user_errors
 def user_create(email: str, role: str, groups: tuple[str, ...], name: str) -> None:
@@ -229,6 +234,96 @@ def user_create(email: str, role: str, groups: tuple[str, ...], name: str) -> No
         click.echo(_("Created %(email)s as %(role)s.", email=user.email, role=user.role))
 
 
+def _user(session: Any, email: str) -> Any:
+    user = accounts.user_by_email(session, email)
+    if user is None:
+        raise UserError(_("No user with the e-mail %(email)s.", email=email))
+    return user
+
+
+def password_link_url(token: str) -> str:
+    """Return the full address of the one-time password link `token`."""
+    base = os.environ.get("BROBYG_BASE_URL", "").strip() or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for("account.set_password", link=token, _external=True)
+
+
+@user_group.command("invite")
+@click.argument("email")
+@_ROLE
+@_GROUPS
+@click.option("--name", default="", help="The name shown in Brobyg.")
+@user_errors
+def user_invite(email: str, role: str, groups: tuple[str, ...], name: str) -> None:
+    """Add a user without a password and print a one-time link to set one."""
+    with db.unit_of_work(_engine()) as session:
+        data = {"email": email, "role": role, "groups": list(groups), "name": name}
+        user, token = accounts.invite_user(session, data, by=None)
+        link = password_link_url(token)
+    click.echo(_("Invited %(email)s as %(role)s.", email=user.email, role=user.role), err=True)
+    click.echo(link)
+    click.echo(_("The link works once, for %(hours)s hours.", hours=accounts.LINK_HOURS), err=True)
+
+
+@user_group.command("reset")
+@click.argument("email")
+@user_errors
+def user_reset(email: str) -> None:
+    """Print a one-time link for a user to set a new password."""
+    with db.unit_of_work(_engine()) as session:
+        token = accounts.issue_password_link(
+            session, _user(session, email), accounts.RESET, by=None
+        )
+        link = password_link_url(token)
+    click.echo(link)
+    click.echo(_("The link works once, for %(hours)s hours.", hours=accounts.LINK_HOURS), err=True)
+
+
+@user_group.command("deactivate")
+@click.argument("email")
+@user_errors
+def user_deactivate(email: str) -> None:
+    """Deactivate a user: every session ends and they can no longer sign in."""
+    with db.unit_of_work(_engine()) as session:
+        user = _user(session, email)
+        accounts.set_active(session, user, False, None, by=None)
+    click.echo(_("Deactivated %(email)s.", email=user.email))
+
+
+@user_group.command("activate")
+@click.argument("email")
+@user_errors
+def user_activate(email: str) -> None:
+    """Re-activate a deactivated user."""
+    with db.unit_of_work(_engine()) as session:
+        user = _user(session, email)
+        accounts.set_active(session, user, True, None, by=None)
+    click.echo(_("Activated %(email)s.", email=user.email))
+
+
+@user_group.command("set-role")
+@click.argument("email")
+@_ROLE
+@_GROUPS
+@user_errors
+def user_set_role(email: str, role: str, groups: tuple[str, ...]) -> None:
+    """Give a user a role and implementation groups (replacing their groups)."""
+    with db.unit_of_work(_engine()) as session:
+        user = _user(session, email)
+        accounts.set_role(session, user, {"role": role, "groups": list(groups)}, None, by=None)
+    click.echo(_("%(email)s is now %(role)s.", email=user.email, role=role))
+
+
+@user_group.command("sign-out")
+@click.argument("email")
+@user_errors
+def user_sign_out(email: str) -> None:
+    """End every session of a user, on every device."""
+    with db.unit_of_work(_engine()) as session:
+        accounts.end_sessions(session, _user(session, email))
+    click.echo(_("Every session of %(email)s has ended.", email=email))
+
+
 @main.group("token")
 def token_group() -> None:
     """Manage API tokens."""
@@ -236,16 +331,62 @@ def token_group() -> None:
 
 @token_group.command("create")
 @click.argument("email")
+@click.option(
+    "--days",
+    default=accounts.TOKEN_DAYS,
+    show_default=True,
+    type=click.IntRange(1, accounts.MAX_TOKEN_DAYS),
+    help="Days until the token expires.",
+)
 @user_errors
-def token_create(email: str) -> None:
+def token_create(email: str, days: int) -> None:
     """Create an API token for a user and print it once."""
     with db.unit_of_work(_engine()) as session:
-        user = accounts.user_by_email(session, email)
-        if user is None:
-            raise UserError(_("No user with the e-mail %(email)s.", email=email))
-        token = accounts.create_token(session, user)
+        token = accounts.create_token(session, _user(session, email), days=days)
     click.echo(token)
     click.echo(_("Keep it safe: it is shown only this once."), err=True)
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
+
+
+@token_group.command("list")
+@click.argument("email", required=False)
+@user_errors
+def token_list(email: str | None) -> None:
+    """List API tokens (of one user if given): prefix, user, created, last used, expires."""
+    states = {"active": _("active"), "revoked": _("revoked"), "expired": _("expired")}
+    with db.unit_of_work(_engine()) as session:
+        user = _user(session, email) if email else None
+        tokens = accounts.list_tokens(session, user)
+        names = {u.id: u.email for u in accounts.list_users(session)}
+        header = (_("prefix"), _("user"), _("created"), _("last used"), _("expires"), _("state"))
+        click.echo("\t".join(header))
+        for token in tokens:
+            click.echo(
+                "\t".join(
+                    (
+                        token.prefix,
+                        names.get(token.user_id, "?"),
+                        _when(token.created_at),
+                        _when(token.last_used_at),
+                        _when(token.expires_at),
+                        states[accounts.token_state(token)],
+                    )
+                )
+            )
+
+
+@token_group.command("revoke")
+@click.argument("prefix")
+@user_errors
+def token_revoke(prefix: str) -> None:
+    """Revoke the API token that starts with PREFIX (as `brobyg token list` shows it)."""
+    with db.unit_of_work(_engine()) as session:
+        token = accounts.token_by_prefix(session, prefix)
+        accounts.revoke_token(session, token, by=None)
+    click.echo(_("Revoked the token %(prefix)s.", prefix=prefix))
 
 
 @main.group("import")

@@ -2,8 +2,21 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from harvest.models import utcnow
+
+SESSION_IDLE_HOURS = 8  # a session not used for this long ends
+SESSION_MAX_HOURS = 12  # and every session ends this long after signing in
+
+
+def _hours(name: str, default: int) -> timedelta:
+    """Return the whole number of hours in environment variable `name` (else `default`)."""
+    text = os.environ.get(name, "").strip()
+    hours = int(text) if text.isascii() and text.isdigit() and int(text) > 0 else default
+    return timedelta(hours=hours)
 
 
 def _secret_key(instance: Path) -> str:
@@ -30,6 +43,11 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("BROBYG_SECURE_COOKIES", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_IDLE_TIMEOUT": _hours("BROBYG_SESSION_IDLE_HOURS", SESSION_IDLE_HOURS),
+        "SESSION_MAX_AGE": _hours("BROBYG_SESSION_MAX_HOURS", SESSION_MAX_HOURS),
+        # No signed cookie is accepted past the longest a session may last.
+        "PERMANENT_SESSION_LIFETIME": _hours("BROBYG_SESSION_MAX_HOURS", SESSION_MAX_HOURS),
+        "CLOCK": utcnow,  # what time it is for sessions; tests move it
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "da",
         "LANGUAGES": ("da", "en"),

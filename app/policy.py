@@ -27,6 +27,20 @@ ROUTES: dict[str, Rule] = {
     "main.healthz": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
+    # accounts
+    "account.index": SIGNED_IN,
+    "account.change_password": SIGNED_IN,
+    "account.sign_out_everywhere": SIGNED_IN,
+    "account.revoke_token": SIGNED_IN,  # the view looks only among the user's own tokens
+    "account.set_password": PUBLIC,  # the one-time link is the key
+    "users.index": Action.ADMINISTER,
+    "users.invite": Action.ADMINISTER,
+    "users.detail": Action.ADMINISTER,
+    "users.set_role": Action.ADMINISTER,
+    "users.set_active": Action.ADMINISTER,
+    "users.sign_out": Action.ADMINISTER,
+    "users.reset": Action.ADMINISTER,
+    "users.revoke_token": Action.ADMINISTER,
     "knowledge.index": PUBLIC,
     "knowledge.page": PUBLIC,
     "directory.index": PUBLIC,

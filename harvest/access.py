@@ -142,6 +142,11 @@ def viewer(session: Session, user: User | None) -> Viewer:
     return found
 
 
+def forget_viewers(session: Session) -> None:
+    """Forget the viewers kept in `session` (after a role, group or activity change)."""
+    session.info.pop(_CACHE, None)
+
+
 def _covers(rule: Rule, who: Viewer, target: Target) -> bool:
     if target.status is not None and target.status not in rule.statuses:
         return False

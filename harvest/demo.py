@@ -29,7 +29,7 @@ from harvest.schemas import (
     validate,
 )
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - documented demo accounts only
+DEMO_PASSWORD = "brobyg-demo-konto"  # noqa: S105 - documented demo accounts only
 ACTOR_FIELDS = (
     "name",
     "kind",

@@ -22,12 +22,15 @@ UNTRACKED = frozenset(
     {
         "changerecord",
         "apitoken",
+        "passwordlink",
         "alembic_version",
         "pendingupload",
         "computedresult",
         "accessrecord",  # the audit log is its own record, deleted after its retention
     }
 )
+# Bookkeeping of sessions, kept by plain UPDATEs and left out of every history entry.
+SESSION_COLUMNS = frozenset({"session_epoch"})
 BOOKKEEPING = frozenset({"version", "updated_at"})
 USER_KEY = "brobyg_user_id"
 RECORDING = "brobyg_recording"  # records whose edit `harvest.records` writes as one entry
@@ -63,7 +66,7 @@ def snapshot(obj: SQLModel) -> dict[str, Any]:
     return {
         c.key: _plain(getattr(obj, c.key))
         for c in mapper.column_attrs
-        if c.key not in SECRET_COLUMNS
+        if c.key not in SECRET_COLUMNS and c.key not in SESSION_COLUMNS
     }
 
 
@@ -74,7 +77,7 @@ def _before(obj: SQLModel) -> tuple[dict[str, Any], bool]:
     changed = False
     for attr in state.mapper.column_attrs:
         key = attr.key
-        if key in SECRET_COLUMNS:
+        if key in SECRET_COLUMNS or key in SESSION_COLUMNS:
             continue
         hist = state.attrs[key].history
         if hist.deleted and hist.deleted[0] is not NO_VALUE:

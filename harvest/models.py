@@ -174,6 +174,8 @@ class User(Versioned, Stamped, table=True):
     password_hash: str = Field(default="", max_length=255)
     active: bool = Field(default=True)
     last_login_at: datetime | None = None
+    # Raised to end every session signed in before; changed by a plain UPDATE, unversioned.
+    session_epoch: int = Field(default=0, nullable=False)
 
 
 class ApiToken(SQLModel, table=True):
@@ -184,6 +186,19 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+class PasswordLink(SQLModel, table=True):
+    """A one-time link to set a password (an invitation or a reset); only its hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    purpose: str = Field(sa_type=String(16))
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
 
 
 # --- actors and ties --------------------------------------------------------

@@ -38,7 +38,7 @@ S = TypeVar("S", bound=BaseModel)
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 URL_PATTERN = r"^https?://[^\s]+$"
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12
 SURROGATE = re.compile("[\ud800-\udfff]")
 UNREADABLE_MESSAGE = N_("The text contains a NUL byte or a broken character; remove it.")
 
@@ -291,11 +291,25 @@ class OutcomeCreate(Checked):
 # --- accounts ---------------------------------------------------------------
 
 
-class UserCreate(Checked):
+class PasswordSet(Checked):
+    """A new password: the one rule for sign-up, invitation, change and reset."""
+
+    password: str = Field(min_length=MIN_PASSWORD, max_length=200)
+
+    @field_validator("password", mode="before")
+    @classmethod
+    def _password_length(cls, value: Any) -> Any:
+        if isinstance(value, str) and len(value.strip()) < MIN_PASSWORD:
+            raise problem(N_("Use a password of at least %(n)s characters."), n=MIN_PASSWORD)
+        return value
+
+
+class UserInvite(Checked):
+    """A user added without a password: they set one through a one-time link."""
+
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
     name: str = Field(default="", max_length=120)
     role: Role
-    password: str = Field(min_length=MIN_PASSWORD, max_length=200)
     groups: list[str] = Field(default_factory=list)
 
     @field_validator("email", mode="after")
@@ -303,9 +317,13 @@ class UserCreate(Checked):
     def _lower(cls, value: str) -> str:
         return value.lower()
 
-    @field_validator("password", mode="before")
-    @classmethod
-    def _password_length(cls, value: Any) -> Any:
-        if isinstance(value, str) and len(value) < MIN_PASSWORD:
-            raise problem(N_("Use a password of at least %(n)s characters."), n=MIN_PASSWORD)
-        return value
+
+class UserCreate(UserInvite, PasswordSet):
+    """A user added with a password (the CLI's `brobyg user create`)."""
+
+
+class UserRole(Checked):
+    """A user's role and implementation groups, as an administrator sets them."""
+
+    role: Role
+    groups: list[str] = Field(default_factory=list)

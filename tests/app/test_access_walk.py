@@ -82,6 +82,10 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "admin": create_user("admin@example.dk", "admin"),
     }
     tokens = {role: accounts.create_token(session, user) for role, user in users.items()}
+    spare = create_user("spare@example.dk", "staff")  # the account the admin pages act on
+    spare_token = accounts.create_token(session, spare)
+    invited = create_user("invited@example.dk", "staff")  # the admin walk resets `spare`'s link
+    link = accounts.issue_password_link(session, invited, accounts.RESET, by=None)
     session.commit()
 
     def of(outcome: Any, harvest: Any) -> Target:
@@ -102,6 +106,9 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "need_b": need_b.id,
         "request": request.id,
         "token": token,
+        "user_id": spare.id,
+        "token_id": accounts.token_by_prefix(session, spare_token[:12]).id,
+        "link": link,
         "municipality_a": a.slug,
         "group_a": group_a.slug,
         "group_b": group_b.slug,
@@ -165,8 +172,8 @@ def _url(rule: Any, world: World, scenario: str) -> tuple[str, str | None]:
             values[name] = world.ids[record]
         elif name == "substantiation_id":
             values[name] = world.ids["request"]
-        elif name == "token":
-            values[name] = world.ids["token"]
+        elif name in ("token", "user_id", "token_id", "link"):
+            values[name] = world.ids[name]
         elif name == "fmt":
             values[name] = "json"
         else:
@@ -239,6 +246,10 @@ def _problem(response: Any, allowed: bool, method: str, endpoint: str) -> str | 
     return None
 
 
+# These end the walk's own session; tests/app/test_auth.py and test_sessions.py cover them.
+ENDS_THE_WALK = {"auth.logout", "account.sign_out_everywhere", "account.set_password"}
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_every_role_as_the_policy_says(
@@ -253,7 +264,7 @@ def test_every_route_answers_every_role_as_the_policy_says(
             continue
         url, record = _url(rule, world, scenario)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            if rule.endpoint == "auth.logout" and method == "POST":
+            if rule.endpoint in ENDS_THE_WALK and method == "POST":
                 continue  # it would end the walk's session; tests/app/test_auth.py covers it
             api = url.startswith("/api/")
             kwargs: dict[str, Any] = {"headers": headers if api else {}}

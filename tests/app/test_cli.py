@@ -37,7 +37,7 @@ def test_user_create_reads_the_password_from_stdin(brobyg, session):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["user", "create", "eva@example.dk", "--role", "evaluator"], "kort\n", "mindst 10 tegn"),
+        (["user", "create", "eva@example.dk", "--role", "evaluator"], "kort\n", "mindst 12 tegn"),
         (
             ["user", "create", "ikke-en-mail", "--role", "staff"],
             "a-long-password\n",
@@ -86,7 +86,7 @@ def test_token_create_prints_a_working_token_once(brobyg, session):
 def test_cli_speaks_english_when_asked(brobyg, monkeypatch):
     monkeypatch.setenv("BROBYG_LANG", "en")
     result = brobyg("user", "create", "eva@example.dk", "--role", "evaluator", input="short\n")
-    assert "at least 10 characters" in result.output
+    assert "at least 12 characters" in result.output
 
 
 def test_commands_on_a_database_without_schema_say_what_to_do(tmp_path):

@@ -26,6 +26,7 @@ from harvest.models import (
     Outcome,
     Substantiation,
     Tie,
+    User,
 )
 
 EVALUATOR = "evaluator@brobyg.example.dk"
@@ -82,6 +83,9 @@ def _good_values(session: Session) -> dict[tuple[str, str], str]:
         ("api.groups", "key"): "helsingor",
         ("api.municipalities", "key"): "helsingor",
         ("", "token"): "no-such-token",
+        ("", "link"): "no-such-link",
+        ("", "user_id"): first(User),
+        ("", "token_id"): "1",
         ("", "fmt"): "json",
         ("", "filename"): "app.css",
     }

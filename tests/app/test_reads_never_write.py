@@ -25,11 +25,12 @@ from harvest.models import (
     Outcome,
     Substantiation,
     Tie,
+    User,
     utcnow,
 )
 from network.exports import SUFFIXES
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the demo accounts' published password
+DEMO_PASSWORD = "brobyg-demo-konto"  # noqa: S105 - the demo accounts' published password
 ROLES = {
     "anonymous": None,
     "staff": "medarbejder@brobyg.example.dk",
@@ -83,6 +84,8 @@ def demo_world(session: Any) -> dict[str, Any]:
         user = accounts.user_by_email(session, email) if email else None
         if user is not None:
             tokens[role] = accounts.create_token(session, user)
+    someone = _first(session, select(User).order_by(col(User.id)))
+    reset = accounts.issue_password_link(session, someone, accounts.RESET, by=None)
     # Their last use is fresh, so no request is due to keep it: no write at all is allowed.
     session.execute(sqlalchemy.update(ApiToken).values(last_used_at=utcnow()))
     harvest = session.get(Harvest, draft.harvest_id)
@@ -99,6 +102,8 @@ def demo_world(session: Any) -> dict[str, Any]:
             "need_id": [_first(session, select(InformationNeed.id))],
             "substantiation_id": [_first(session, select(Substantiation.id))],
             "token": [link, "not-a-link"],
+            "user_id": [someone.id],
+            "link": [reset, "not-a-link"],
             "fmt": sorted(SUFFIXES),
         },
         "slugs": {
