@@ -8,9 +8,9 @@ from sqlmodel import col, select
 
 from app.cli import main
 from harvest import accounts, demo, outcomes, substantiation
+from harvest.demo import DEMO_PASSWORD  # the documented demo accounts
 from harvest.models import AccessRecord, Harvest, Outcome, Substantiation
 
-DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - the demo accounts' published password
 EVALUATOR = "evaluator@brobyg.example.dk"
 ADMIN = "admin@brobyg.example.dk"
 MEMBER = "medlem.helsingor@brobyg.example.dk"

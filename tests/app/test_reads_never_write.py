@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, col
 
 from harvest import accounts, demo, substantiation
+from harvest.demo import DEMO_PASSWORD  # the documented demo accounts
 from harvest.models import (
     Actor,
     ApiToken,
@@ -30,7 +31,6 @@ from harvest.models import (
 )
 from network.exports import SUFFIXES
 
-DEMO_PASSWORD = "brobyg-demo-konto"  # noqa: S105 - the demo accounts' published password
 ROLES = {
     "anonymous": None,
     "staff": "medarbejder@brobyg.example.dk",

@@ -2,7 +2,7 @@
 
 from axe_playwright_python.sync_playwright import Axe
 
-DEMO_PASSWORD = "brobyg-demo-konto"  # noqa: S105 - the documented demo accounts
+from harvest.demo import DEMO_PASSWORD  # the documented demo accounts
 
 
 def login(page, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
