@@ -13,6 +13,8 @@ from app import (
     database,
     errors,
     i18n,
+    limits,
+    links,
     knowledge,
     main,
     markdown,
@@ -38,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    links.init_app(app)
     params.init_app(app)  # before any blueprint: its `int` converter builds their routes
     database.init_app(app)
     i18n.init_app(app)
@@ -58,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(substantiation_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
+    limits.init_app(app)  # after the blueprints: its limits wrap their views
     policy.guard_views(app)
     database.wrap_views(app)
     return app

@@ -1,9 +1,11 @@
 """Signing in and out, and the signed-in account of each request (Flask-Login)."""
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import session as session_cookie
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import (
@@ -25,6 +27,7 @@ from harvest.listing import parse_number
 from harvest.models import User
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("brobyg.auth")
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -85,8 +88,11 @@ def login() -> Any:
         session = db()
         user = accounts.authenticate(session, form.email.data or "", form.password.data or "")
         if user is None:
+            # Never the password; %r keeps line breaks in the e-mail out of the log.
+            log.warning("failed sign-in for %r from %s", form.email.data, request.remote_addr)
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
+            session_cookie.pop("csrf_token", None)  # a new CSRF token for the new sign-in
             login_user(Account(user))
             flash(_("You are signed in."), "success")
             return redirect(_safe_next(request.args.get("next")))
