@@ -191,3 +191,9 @@ def test_the_csrf_token_is_new_after_sign_in(database_url, tmp_path, create_user
     assert fresh
     assert client.post("/logout", data={"csrf_token": fresh.group(1)}).status_code == 302
     app.extensions["brobyg.engine"].dispose()
+
+
+def test_a_body_over_the_limit_gets_the_translated_413_page(client):
+    answer = client.post("/login", data={"email": "x" * (9 * 1024 * 1024), "password": "y"})
+    assert answer.status_code == 413
+    assert "8 MB" in answer.get_data(as_text=True)
