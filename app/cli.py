@@ -26,7 +26,6 @@ from harvest.errors import BrobygError
 from harvest.models import Role
 from harvest.schemas import readable
 
-
 BODY_MARGIN = 1024 * 1024
 
 

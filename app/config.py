@@ -7,7 +7,6 @@ from typing import Any
 
 from app.links import is_local
 
-
 # Throttling (app/limits.py), each overridable as BROBYG_<NAME>. Sign-in limits count
 # wrong passwords only; once one is reached, even the right password waits.
 LIMITS = {

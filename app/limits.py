@@ -22,7 +22,7 @@ WRONG_PASSWORD = 422  # what /login answers to a wrong e-mail or password
 
 
 def client_address() -> str:
-    """Return the caller's address (the proxy's X-Forwarded-For when `BROBYG_PROXY_HOPS` trusts it)."""
+    """Return the caller's address (from X-Forwarded-For only when BROBYG_PROXY_HOPS says)."""
     return request.remote_addr or "unknown"
 
 
@@ -105,6 +105,6 @@ def init_app(app: Flask) -> None:
         _setting("LIMIT_SUBSTANTIATION_LINK"), key_func=_address_key
     )(app.view_functions["substantiation.respond"])
     limiter.limit(_setting("LIMIT_API_TOKEN"), key_func=_token_key)(api.bp)
-    limiter.limit(
-        _setting("LIMIT_API_REFUSED"), key_func=_address_key, deduct_when=_refused_token
-    )(api.bp)
+    limiter.limit(_setting("LIMIT_API_REFUSED"), key_func=_address_key, deduct_when=_refused_token)(
+        api.bp
+    )

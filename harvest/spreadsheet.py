@@ -11,7 +11,6 @@ import csv
 import io
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any

@@ -106,7 +106,9 @@ def _next_url(page: Page[Any]) -> str | None:
     params = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
     params.append(("page", str(page.page + 1)))
     # The base URL when set: behind a TLS proxy the request's own address may say http://.
-    here = links.base_url() + request.path if current_app.config.get("BASE_URL") else request.base_url
+    here = request.base_url
+    if current_app.config.get("BASE_URL"):
+        here = links.base_url() + request.path
     return f"{here}?{urlencode(params)}"
 
 

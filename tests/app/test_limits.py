@@ -29,9 +29,7 @@ def _login(client, password, email=EMAIL, address="10.0.0.1"):
     )
 
 
-def test_wrong_sign_ins_are_throttled_per_account_even_for_the_right_password(
-    client, evaluator
-):
+def test_wrong_sign_ins_are_throttled_per_account_even_for_the_right_password(client, evaluator):
     answers = [_login(client, f"wrong-{n}", address=f"10.0.0.{n}").status_code for n in range(25)]
     assert answers[:10] == [422] * 10
     assert set(answers[10:]) == {429}
@@ -46,9 +44,7 @@ def test_wrong_sign_ins_are_throttled_per_account_even_for_the_right_password(
 def test_the_limit_page_speaks_english_on_request(client, evaluator):
     for n in range(10):
         _login(client, f"wrong-{n}")
-    refused = client.post(
-        "/login?lang=en", data={"email": EMAIL, "password": PASSWORD}
-    )
+    refused = client.post("/login?lang=en", data={"email": EMAIL, "password": PASSWORD})
     assert refused.status_code == 429
     assert "Too many attempts" in refused.get_data(as_text=True)
 

@@ -138,7 +138,11 @@ def test_cookies_are_secure_and_hsts_is_sent_beyond_this_machine(make_app, creat
 
 @pytest.mark.parametrize(
     "environment",
-    [{}, {"BROBYG_BASE_URL": "http://127.0.0.1:5000"}, {"BROBYG_BASE_URL": BASE, "BROBYG_INSECURE_LOCAL_HTTP": "1"}],
+    [
+        {},
+        {"BROBYG_BASE_URL": "http://127.0.0.1:5000"},
+        {"BROBYG_BASE_URL": BASE, "BROBYG_INSECURE_LOCAL_HTTP": "1"},
+    ],
 )
 def test_local_http_has_plain_cookies_and_no_hsts(make_app, create_user, session, environment):
     create_user()

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the XML parts of a workbook, as Excel writes them
 """A small XLSX that declares a huge sheet, or unpacks to too much, is refused before
 openpyxl reads it: in under a second and well under 100 MB."""
 
@@ -45,7 +46,7 @@ def _sheet(dimension: str, rows: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'{dimension}<sheetData>{rows}</sheetData></worksheet>'
+        f"{dimension}<sheetData>{rows}</sheetData></worksheet>"
     )
 
 
@@ -122,7 +123,12 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused():
 
 
 def test_an_ordinary_sheet_still_reads():
-    content = _xlsx(_sheet('<dimension ref="A1:A2"/>', HEADER + '<row r="2"><c r="A2" t="inlineStr"><is><t>Et udfald</t></is></c></row>'))
+    content = _xlsx(
+        _sheet(
+            '<dimension ref="A1:A2"/>',
+            HEADER + '<row r="2"><c r="A2" t="inlineStr"><is><t>Et udfald</t></is></c></row>',
+        )
+    )
     assert spreadsheet.read_table(content, "ok.xlsx") == [["title"], ["Et udfald"]]
 
 
