@@ -14,6 +14,8 @@ from app import (
     errors,
     i18n,
     knowledge,
+    limits,
+    links,
     main,
     markdown,
     outcomes,
@@ -41,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    links.init_app(app)
     params.init_app(app)  # before any blueprint: its `int` converter builds their routes
     database.init_app(app)
     i18n.init_app(app)
@@ -64,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(users_bp)
+    limits.init_app(app)  # after the blueprints: its limits wrap their views
     policy.guard_views(app)
     database.wrap_views(app)
     return app

@@ -7,6 +7,7 @@ been used for `SESSION_IDLE_TIMEOUT` and `SESSION_MAX_AGE` after signing in; the
 live in the signed cookie, so keeping them writes nothing to the database.
 """
 
+import logging
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +45,7 @@ from harvest.listing import parse_number
 from harvest.models import User
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("brobyg.auth")
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -165,8 +167,11 @@ def login() -> Any:
         session = db()
         user = accounts.authenticate(session, form.email.data or "", form.password.data or "")
         if user is None:
+            # Never the password; %r keeps line breaks in the e-mail out of the log.
+            log.warning("failed sign-in for %r from %s", form.email.data, request.remote_addr)
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
+            session.pop("csrf_token", None)  # a new CSRF token for the new sign-in
             start_session(user)
             audit.record_access(db(), AuditAction.SIGN_IN, by=user)
             flash(_("You are signed in."), "success")

@@ -21,11 +21,14 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from app import create_app
 from app.i18n import cli_locale, error_text
 from app.imports import note_text, report_html
+from app.links import is_local
 from harvest import accounts, audit, db, demo, harvests, report, spreadsheet
 from harvest.audit import AuditAction
 from harvest.errors import BrobygError
 from harvest.models import Role
 from harvest.schemas import readable
+
+BODY_MARGIN = 1024 * 1024
 
 
 class UserError(click.ClickException):
@@ -123,10 +126,26 @@ def serve(host: str, port: int, threads: int) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if not db.is_current(_engine()):
         raise UserError(_("The database has no schema yet. Run: brobyg db upgrade"))
+    if not is_local(f"http://{host}") and not app.config.get("BASE_URL"):
+        raise UserError(
+            _(
+                "Set BROBYG_BASE_URL to the address people use (https://…) "
+                "before serving beyond this machine."
+            )
+        )
     click.echo(
         _("Brobyg is running at http://%(host)s:%(port)s/ (stop with Ctrl+C)", host=host, port=port)
     )
-    waitress_serve(app, host=host, port=port, threads=threads, ident="brobyg")
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="brobyg",
+        # Refuse a huge body before reading it; a little above Flask's own limit, so
+        # bodies just over it still get Flask's translated 413 page.
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + BODY_MARGIN,
+    )
 
 
 @main.group("db")

@@ -37,10 +37,20 @@ def init_app(app: Flask) -> None:
             404: _("Page not found"),
             405: _("That is not possible here"),
             413: _("The file is too large"),
+            429: _("Too many attempts"),
         }
         messages = {
             404: _("We could not find the page. Check the address, or start from the front page."),
             403: _("Your account does not give access to this page."),
+            413: _(
+                "What you sent is larger than Brobyg accepts (at most %(mb)s MB). "
+                "Send a smaller file.",
+                mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+            ),
+            429: _(
+                "There have been too many attempts in a short time. "
+                "Please wait a few minutes and try again."
+            ),
         }
         title = titles.get(status, error.name)
         message = messages.get(status, _("Please go back and try again."))

@@ -1,9 +1,21 @@
-"""Security headers on every response: a strict Content-Security-Policy and friends.
+"""Security headers on every response: a strict Content-Security-Policy and friends,
+HSTS when Brobyg is served beyond this machine, and `no-store` on everything private.
 
 No inline script or style is allowed anywhere, so templates load static files only.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
+
+HSTS = "max-age=31536000"  # a year; no includeSubDomains: the municipality owns those
+
+
+def _private() -> bool:
+    """Tell whether this response belongs to a signed-in user or an API caller."""
+    if request.endpoint == "static":
+        return False
+    return "Authorization" in request.headers or bool(current_user.is_authenticated)
+
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -24,4 +36,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if _private():  # drafts and names must not stay in a shared or back-button cache
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -17,6 +17,7 @@ from app.auth import signed_in_user
 from app.database import db
 from app.forms import options
 from app.i18n import field_errors, translate
+from app.links import external_url
 from app.params import int_values
 from harvest import access, harvests, outcomes
 from harvest import substantiation as service
@@ -99,7 +100,7 @@ def _evaluator() -> User:
 
 
 def _link(token: str) -> str:
-    return url_for("substantiation.respond", token=token, _external=True)
+    return external_url("substantiation.respond", token=token)
 
 
 def _render_harvest(

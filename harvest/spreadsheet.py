@@ -11,7 +11,6 @@ import csv
 import io
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,10 +37,13 @@ from harvest.models import (
 from harvest.privacy import CPR_FILENAME_MESSAGE, CPR_MESSAGE, contains_cpr
 from harvest.report import CODE_COLUMNS, COLUMNS, ReportOutcome, harvest_outcomes
 from harvest.schemas import OutcomeCreate, validate
+from harvest.workbooks import WorkbookRefused, check_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_COLUMNS = 200
+_TOO_WIDE = N_("A sheet has more than %(limit)s columns: it cannot be imported.")
 MAX_CELL = 20_000
 SEPARATOR = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -172,12 +174,14 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         raise SpreadsheetError(N_("XLSX files cannot be read safely on this server."))
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise SpreadsheetError(N_("The file is not a valid XLSX workbook.")) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(N_("The workbook unpacks to too much data to be imported."))
+        check_workbook(
+            content,
+            max_unpacked=MAX_UNPACKED_BYTES,
+            max_rows=MAX_ROWS,
+            max_columns=MAX_COLUMNS,
+        )
+    except WorkbookRefused as error:
+        raise SpreadsheetError(error.message, **error.params) from None
     rows: list[list[str]] = []
     try:
         workbook = openpyxl.load_workbook(
@@ -185,9 +189,12 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         )
         try:
             sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # rows as wide as their cells, not as the sheet claims
             for values in sheet.iter_rows(values_only=True):
                 if len(rows) > MAX_ROWS:
                     raise _too_many_rows()
+                if len(values) > MAX_COLUMNS:
+                    raise SpreadsheetError(_TOO_WIDE, limit=MAX_COLUMNS)
                 rows.append([_cell_text(v) for v in values])
         finally:
             workbook.close()

@@ -21,8 +21,12 @@ from harvest.actors import actor_by_name, create_actor
 from harvest.errors import N_, BrobygError, ValidationFailed
 from harvest.models import User
 from harvest.ties import create_tie, find_tie
+from harvest.workbooks import WorkbookRefused, check_workbook
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED = 50 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
 
 
 @dataclass
@@ -44,10 +48,14 @@ class KumuImport:
 def _rows(book: Any, sheet: str) -> list[tuple[int, dict[str, Any]]]:
     if sheet not in book.sheetnames:
         return []
-    rows = book[sheet].iter_rows(values_only=True)
+    worksheet = book[sheet]
+    worksheet.reset_dimensions()  # rows as wide as their cells, not as the sheet claims
+    rows = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     found = []
     for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            break
         record = {h: v for h, v in zip(header, values, strict=False) if h}
         if any(v not in (None, "") for v in record.values()):
             found.append((number, record))
@@ -77,6 +85,13 @@ def _problem(result: KumuImport, sheet: str, row: int, error: BrobygError) -> No
 def import_kumu(session: Session, content: bytes, *, by: User | None) -> KumuImport:
     """Import a Kumu workbook; with any problem nothing is written and all are listed."""
     result = KumuImport()
+    try:
+        check_workbook(
+            content, max_unpacked=MAX_UNPACKED, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS
+        )
+    except WorkbookRefused as error:
+        result.problems.append(("", 0, "file", error.message, error.params))
+        return result
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's problem

@@ -6,11 +6,12 @@ Bad input becomes `ValidationFailed` (422) or a 400, never an exception that rea
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlencode
 
-from flask import abort, jsonify, make_response, request
+from flask import abort, current_app, jsonify, make_response, request
 from flask_babel import gettext as _
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from app import links
 from app.api.serialize import serialize_any, serialize_many
 from harvest import public
 from harvest.errors import N_, ValidationFailed
@@ -114,7 +115,11 @@ def _next_url(page: Page[Any]) -> str | None:
         return None
     params = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
     params.append(("page", str(page.page + 1)))
-    return f"{request.base_url}?{urlencode(params)}"
+    # The base URL when set: behind a TLS proxy the request's own address may say http://.
+    here = request.base_url
+    if current_app.config.get("BASE_URL"):
+        here = links.base_url() + request.path
+    return f"{here}?{urlencode(params)}"
 
 
 def page_answer(session: Session, page: Page[Any]) -> Any:

@@ -14,6 +14,7 @@ from app.api.auth import caller, require
 from app.api.parsing import body, flag, page_answer, query, record_answer, version
 from app.audit import note
 from app.database import db
+from app.links import external_url
 from harvest import access, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
@@ -35,7 +36,7 @@ def _record(substantiation_id: int) -> Substantiation:
 
 def _with_link(record: Substantiation, token: str, status: int) -> Any:
     shown = show.serialize_any(db(), record)
-    shown["link"] = url_for("substantiation.respond", token=token, _external=True)
+    shown["link"] = external_url("substantiation.respond", token=token)
     response = jsonify(shown)
     response.status_code = status
     if status == 201:

@@ -23,6 +23,8 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # The soak tests call thousands of times with one token; limits: test_limits.py.
+            "LIMIT_API_TOKEN": "100000 per minute",
         }
     )
     app.instance_path = str(tmp_path / "instance")
