@@ -10,6 +10,7 @@ from flask import Flask
 from app import (
     api,
     auth,
+    counts,
     database,
     errors,
     i18n,
@@ -51,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     markdown.init_app(app)
+    counts.init_app(app)
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

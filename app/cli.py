@@ -533,4 +533,4 @@ def export_harvest(slug: str, fmt: str, output: str) -> None:
 
 
 # Commands owned by other modules register themselves on `main` when imported.
-from app import cli_evaluation, cli_graph, cli_privacy  # noqa: E402, F401
+from app import cli_backup, cli_evaluation, cli_graph, cli_privacy  # noqa: E402, F401

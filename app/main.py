@@ -1,4 +1,4 @@
-"""The front page, the privacy page and the health check."""
+"""The front page, the privacy page, the accessibility statement and the health check."""
 
 from typing import Any
 
@@ -61,6 +61,12 @@ def index() -> Any:
 def privacy() -> Any:
     """Say what Brobyg stores about people, why, for how long, and who sees it."""
     return render_template("privacy.html", retention=RetentionSettings.from_env())
+
+
+@bp.route("/tilgaengelighed")
+def accessibility() -> Any:
+    """Show the accessibility statement (tilgængelighedserklæring) Danish public bodies publish."""
+    return render_template("accessibility.html")
 
 
 @bp.route("/healthz")

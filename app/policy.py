@@ -25,6 +25,7 @@ ROUTES: dict[str, Rule] = {
     # pages anyone may read
     "main.index": PUBLIC,
     "main.healthz": PUBLIC,
+    "main.accessibility": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
     # accounts

@@ -132,3 +132,11 @@ def contact_warnings(text: str) -> list[Finding]:
     if _PHONE.search(flat):
         findings.append(Finding("phone", PHONE_WARNING))
     return findings
+
+
+SMALL_COUNT = 3  # public pages show counts from 1 to 2 as "under 3"
+
+
+def is_small(count: int, threshold: int = SMALL_COUNT) -> bool:
+    """Tell whether a count shown to the public is so small it could point to people."""
+    return 0 < count < threshold

@@ -13,6 +13,8 @@ PAGES = [
     "/login?lang=en",
     "/privatliv",
     "/privatliv?lang=en",
+    "/tilgaengelighed",
+    "/tilgaengelighed?lang=en",
 ]
 
 
