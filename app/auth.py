@@ -164,8 +164,7 @@ def login() -> Any:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        session = db()
-        user = accounts.authenticate(session, form.email.data or "", form.password.data or "")
+        user = accounts.authenticate(db(), form.email.data or "", form.password.data or "")
         if user is None:
             # Never the password; %r keeps line breaks in the e-mail out of the log.
             log.warning("failed sign-in for %r from %s", form.email.data, request.remote_addr)
