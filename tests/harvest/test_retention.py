@@ -113,3 +113,28 @@ def test_settings_come_from_the_environment_with_defaults():
 )
 def test_months_are_calendar_months(moment, months, expected):
     assert months_before(_at(moment), months) == _at(expected)
+
+
+def test_after_retention_the_name_is_nowhere_in_the_database_file(
+    session, answered, engine, database_url
+):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("reads the SQLite file")
+    from pathlib import Path
+
+    from harvest import scrub
+
+    path = Path(database_url.removeprefix("sqlite:///"))
+
+    def in_file(text: str) -> bool:
+        files = [path, path.with_name(path.name + "-wal")]
+        return any(text.encode() in f.read_bytes() for f in files if f.exists())
+
+    assert in_file("Mette Testesen")  # the check below can fail: the name was stored
+    apply_retention(session, SETTINGS, now=_at("2027-01-01T00:00"))
+    session.commit()
+    session.close()
+    scrub.compact(engine)
+    assert not in_file("Mette Testesen")
+    assert not in_file("mette@example.dk")
+    assert not in_file("gjorde meget selv")
