@@ -1,0 +1,107 @@
+"""The sign-in limit holds across two real `brobyg serve` processes that share Redis."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+EMAIL = "evaluator@example.dk"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _brobyg(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def two_servers(tmp_path: Path) -> Iterator[list[str]]:
+    """Start two `brobyg serve` processes on one SQLite database and one Redis."""
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    env = {
+        **os.environ,
+        "BROBYG_DATABASE_URL": f"sqlite:///{tmp_path / 'brobyg.sqlite3'}",
+        "BROBYG_SECRET_KEY": "two-processes",
+        "BROBYG_REDIS_URL": REDIS_URL,
+    }
+    _brobyg(env, "db", "upgrade")
+    _brobyg(env, "user", "create", EMAIL, "--role", "evaluator", stdin="rigtig-adgangskode-1\n")
+    servers, urls = [], []
+    for _ in range(2):
+        port = _free_port()
+        servers.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "app", "serve", "--port", str(port)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        urls.append(f"http://127.0.0.1:{port}")
+    try:
+        for url, server in zip(urls, servers, strict=True):
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(url + "/healthz", timeout=2).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        pytest.fail("brobyg serve did not start")
+                    time.sleep(0.2)
+        yield urls
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+        store.flushdb()
+
+
+def _sign_in(url: str, password: str) -> int:
+    """Sign in through the real form (with its CSRF token); return the answer's status."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(url + "/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    assert token, "the sign-in form has a CSRF token"
+    data = urllib.parse.urlencode(
+        {"csrf_token": token.group(1), "email": EMAIL, "password": password}
+    ).encode()
+    try:
+        with opener.open(url + "/login", data=data, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def test_twenty_five_wrong_sign_ins_spread_over_two_processes_are_throttled(two_servers):
+    answers = [_sign_in(two_servers[n % 2], "forkert-adgangskode") for n in range(25)]
+    assert answers[:10] == [422] * 10, answers
+    assert set(answers[10:]) == {429}, answers
+    # The limit is shared: the right password is refused on the other process too.
+    assert _sign_in(two_servers[1], "rigtig-adgangskode-1") == 429
