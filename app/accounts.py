@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length
 from app.auth import end_session, signed_in_user, start_session
 from app.database import db
 from app.forms import options
-from app.i18n import ROLE_LABELS, field_errors
+from app.i18n import ROLE_LABELS, show_errors
 from harvest import access, accounts
 from harvest.access import Action
 from harvest.errors import ValidationFailed
@@ -59,15 +59,6 @@ class RoleForm(FlaskForm):
 def _choose_role_and_groups(form: InviteForm | RoleForm) -> None:
     form.role.choices = options((r.value, ROLE_LABELS.get(r.value, r.value)) for r in Role)
     form.groups.choices = options((g.slug, g.name) for g in accounts.list_groups(db()))
-
-
-def _show_errors(form: FlaskForm, error: ValidationFailed) -> None:
-    for name, message in field_errors(error).items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors), message]
-        else:
-            form.form_errors.append(message)
 
 
 def _me() -> User:
@@ -108,7 +99,7 @@ def change_password() -> Any:
         try:
             accounts.change_password(db(), user, form.current.data or "", data, by=user)
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             start_session(user)  # this browser stays signed in, with the new epoch
             flash(_("Your password is changed. Your other sessions have ended."), "success")
@@ -154,7 +145,7 @@ def set_password(link: str) -> Any:
         try:
             accounts.use_password_link(db(), link, data)
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             end_session()
             flash(_("Your password is set. Sign in with it."), "success")
@@ -221,7 +212,7 @@ def invite() -> Any:
         try:
             user, token = accounts.invite_user(db(), data, by=admin)
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             link = url_for("account.set_password", link=token, _external=True)
             return _users_page(InviteForm(formdata=None), link=link, invited=user)
@@ -272,7 +263,7 @@ def set_role(user_id: int) -> Any:
         try:
             accounts.set_role(db(), user, data, _version(), by=admin)
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("The role is saved."), "success")
             return redirect(url_for("users.detail", user_id=user_id))

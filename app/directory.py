@@ -21,7 +21,7 @@ from app.directory_forms import (
     TieEditForm,
 )
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
-from app.i18n import field_errors
+from app.i18n import show_errors
 from app.params import int_value, page_arg
 from harvest import (
     access,
@@ -147,15 +147,6 @@ def _actor_data(form: ActorForm) -> dict[str, Any]:
     return {name: getattr(form, name).data or "" for name in ACTOR_FIELDS}
 
 
-def _show_errors(form: Any, error: ValidationFailed) -> None:
-    for name, message in field_errors(error).items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors), message]
-        else:
-            form.form_errors.append(message)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> Any:
@@ -169,7 +160,7 @@ def new() -> Any:
             flash(_("The actor is saved."), "success")
             return redirect(url_for("directory.actor", actor_id=created.id))
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("directory/actor_form.html", form=form, a=None), status
 
@@ -220,7 +211,7 @@ def edit(actor_id: int) -> Any:
                 what=_("this actor"),
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     return render_template("directory/actor_form.html", form=form, a=found), 422
 
 
@@ -256,7 +247,7 @@ def merge(actor_id: int) -> Any:
                 )
                 return redirect(url_for("directory.actor", actor_id=report.kept_id))
             except ValidationFailed as error:
-                _show_errors(form, error)
+                show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("directory/merge.html", form=form, a=duplicate), status
 
@@ -294,7 +285,7 @@ def new_tie() -> Any:
             flash(_("The tie is saved."), "success")
             return redirect(url_for("directory.actor", actor_id=tie.source_id))
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("directory/tie_form.html", form=form, tie=None, ends=None), status
 
@@ -343,7 +334,7 @@ def edit_tie(tie_id: int) -> Any:
                 what=_("this tie"),
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     return render_template("directory/tie_form.html", form=form, tie=tie, ends=ends), 422
 
 

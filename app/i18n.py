@@ -50,6 +50,19 @@ def field_errors(error: ValidationFailed) -> dict[str, str]:
     return {field: translate(msg, params) for field, (msg, params) in error.errors.items()}
 
 
+def show_errors(form: Any, error: ValidationFailed, whole_form: str | None = None) -> None:
+    """Put a validation error's translated messages on the form's fields; messages about
+    no field (or `__all__`) go to `whole_form`'s field if given, else above the form."""
+    for name, message in field_errors(error).items():
+        if name == "__all__" and whole_form:
+            name = whole_form
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), message]
+        else:
+            form.form_errors.append(message)
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers for languages."""
     Babel(app, locale_selector=select_locale)

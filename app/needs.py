@@ -12,7 +12,7 @@ from app.conflicts import conflict_page
 from app.database import db
 from app.directory_forms import FREQUENCY_LABELS, NEED_FIELDS, NeedForm
 from app.forms import options
-from app.i18n import field_errors
+from app.i18n import show_errors
 from app.params import int_value, page_arg
 from harvest import access, actors, directory, needs, pages
 from harvest.access import Action
@@ -80,15 +80,6 @@ def _data(form: NeedForm) -> dict[str, Any]:
     return {name: getattr(form, name).data or "" for name in NEED_FIELDS}
 
 
-def _show_errors(form: NeedForm, error: ValidationFailed) -> None:
-    for name, message in field_errors(error).items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors), message]
-        else:
-            form.form_errors.append(message)
-
-
 def _writer(need: InformationNeed | None = None) -> Any:
     """Return the signed-in user if they may write `need` (or record needs at all)."""
     user = signed_in_user()
@@ -117,7 +108,7 @@ def new() -> Any:
             flash(_("The need is saved."), "success")
             return redirect(url_for("needs.index"))
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("needs/form.html", form=form, need=None), status
 
@@ -164,5 +155,5 @@ def edit(need_id: int) -> Any:
                 what=_("this need"),
             )
         except ValidationFailed as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     return render_template("needs/form.html", form=form, need=need), 422

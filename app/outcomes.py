@@ -26,7 +26,7 @@ from app.forms import (
     TieForm,
     options,
 )
-from app.i18n import field_errors
+from app.i18n import field_errors, show_errors
 from app.params import date_value, int_value, int_values, page_arg
 from harvest import (
     access,
@@ -220,16 +220,6 @@ MERGED_FIELDS = (
 )
 
 
-def _form_errors(form: OutcomeForm, error: ValidationFailed) -> None:
-    for name, message in field_errors(error).items():
-        target = "change" if name == "__all__" else name
-        field = getattr(form, target, None)
-        if field is not None:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-        else:
-            form.form_errors.append(message)
-
-
 @bp.route("/harvests/<slug>/outcomes/new", methods=["GET", "POST"])
 @login_required
 def new(slug: str) -> Any:
@@ -256,7 +246,7 @@ def new(slug: str) -> Any:
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
         except ValidationFailed as error:
             warnings = isinstance(error, WarningsNotConfirmed)
-            _form_errors(form, error)
+            show_errors(form, error, whole_form="change")
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "outcomes/form.html", form=form, harvest=harvest, outcome=None, warnings=warnings
@@ -305,7 +295,7 @@ def edit(outcome_id: int) -> Any:
             )
         except ValidationFailed as error:
             warnings = isinstance(error, WarningsNotConfirmed)
-            _form_errors(form, error)
+            show_errors(form, error, whole_form="change")
     return render_template(
         "outcomes/form.html", form=form, harvest=harvest, outcome=outcome, warnings=warnings
     ), 422

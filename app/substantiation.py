@@ -16,7 +16,7 @@ from app.audit import note
 from app.auth import signed_in_user
 from app.database import db
 from app.forms import options
-from app.i18n import field_errors, translate
+from app.i18n import show_errors, translate
 from app.links import external_url
 from app.params import int_values
 from harvest import access, harvests, outcomes
@@ -148,15 +148,6 @@ def _chosen_outcomes(harvest: Harvest, form: RequestForm) -> list[Any]:
     return [o for o in service.candidate_outcomes(db(), harvest) if o.id in wanted]
 
 
-def _form_errors(form: FlaskForm, error: ValidationFailed) -> None:
-    for name, message in field_errors(error).items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 @bp.route("/harvests/<slug>/substantiation", methods=["POST"])
 @login_required
 def create(slug: str) -> Any:
@@ -183,7 +174,7 @@ def create(slug: str) -> Any:
             record, token = service.request_substantiation(db(), outcome, values, by=user)
             links.append((record, outcome, _link(token)))
     except ValidationFailed as error:
-        _form_errors(form, error)
+        show_errors(form, error)
         return _render_harvest(harvest, form, status=422)
     message = ngettext(
         "The personal link is ready. Copy it and send it to the person.",
@@ -262,7 +253,7 @@ def respond(token: str) -> Any:
         except service.LinkRefused as error:
             return _refused(error)
         except ValidationFailed as error:
-            _form_errors(form, error)
+            show_errors(form, error)
             status = 422
     elif request.method == "POST":
         status = 400
