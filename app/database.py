@@ -70,6 +70,13 @@ def attempt() -> Iterator[None]:
         yield
 
 
+def discard() -> None:
+    """Roll back what this request did so far (the error handlers call it)."""
+    session = g.get("db")
+    if session is not None:
+        session.rollback()
+
+
 def _close(_exc: BaseException | None) -> None:
     session = g.pop("db", None)
     if session is not None:

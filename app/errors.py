@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from app.database import db
+from app.database import discard
 from app.i18n import error_text, field_errors
 from harvest.errors import BrobygError, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 
@@ -67,7 +67,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(BrobygError)
     def _domain(error: BrobygError) -> Any:
-        db().rollback()
+        discard()
         if isinstance(error, ValidationFailed):
             status = 422
         elif isinstance(error, StaleVersion):
@@ -86,7 +86,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def _database(_error: SQLAlchemyError) -> Any:
-        db().rollback()
+        discard()
         app.logger.exception("database error")
         message = _("The database could not complete the request. Please try again in a moment.")
         if _wants_json():
@@ -95,7 +95,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(_error: Exception) -> Any:
-        db().rollback()
+        discard()
         app.logger.exception("unexpected error")
         message = _("Something went wrong on our side. Nothing you entered was saved.")
         if _wants_json():

@@ -9,6 +9,7 @@ number means page 1, NUL bytes, lone surrogates and invalid UTF-8 anywhere answe
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -71,11 +72,9 @@ def date_value(value: str | None, field: str | None = None) -> date | None:
     Anything else is None too, or, when `field` is named, `ValidationFailed` for it."""
     if value is None or not value.strip():
         return None
-    try:
-        if ISO_DATE.fullmatch(value.strip()):
+    if ISO_DATE.fullmatch(value.strip()):
+        with suppress(ValueError):  # a day that does not exist, such as 2025-02-30
             return date.fromisoformat(value.strip())
-    except ValueError:
-        pass
     if field is not None:
         raise ValidationFailed({field: (N_("Enter a date as YYYY-MM-DD."), {})})
     return None

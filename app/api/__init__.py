@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import InvalidRequestError
 
 from app.auth import csrf
-from app.database import db
+from app.database import db, discard
 from harvest.errors import StaleVersion
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -23,7 +23,7 @@ def _stale(error: StaleVersion) -> Any:
     """Answer 409 with the record as it is stored now."""
     from app.api.serialize import serialize_any
 
-    db().rollback()
+    discard()
     current = error.current
     if current is not None:
         try:

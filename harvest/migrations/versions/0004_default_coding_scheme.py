@@ -146,4 +146,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    """Keep the default scheme: outcomes coded with it would lose their codes otherwise."""
