@@ -51,6 +51,7 @@ ERRORS: dict[str, tuple[str, type[BaseModel]]] = {
     "404": ("no such record, or one you may not see", public.ErrorBody),
     "409": ("stale version; `current` is the stored record", public.StaleBody),
     "422": ("invalid input or unknown field, one message per field", public.FieldErrors),
+    "429": ("too many calls with this token; wait the seconds in Retry-After", public.ErrorBody),
 }
 
 
@@ -86,7 +87,8 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _errors(*codes: str) -> dict[str, Any]:
-    return {code: {"$ref": f"#/components/responses/E{code}"} for code in codes}
+    """Return the error answers of an operation; any call may be throttled (429)."""
+    return {code: {"$ref": f"#/components/responses/E{code}"} for code in (*codes, "429")}
 
 
 def _parameters(parts: Components, query: type[BaseModel]) -> list[dict[str, Any]]:

@@ -195,7 +195,7 @@ def test_the_document_states_required_fields_limits_and_enums(client):
     assert schemas["MunicipalityCreate"]["properties"]["slug"]["pattern"]
     assert "OutcomePublic" in schemas and schemas["OutcomePublic"]["additionalProperties"] is False
     update = spec["paths"]["/api/v1/outcomes/{outcome_id}"]["patch"]
-    assert set(update["responses"]) == {"200", "400", "401", "403", "404", "409", "422"}
+    assert set(update["responses"]) == {"200", "400", "401", "403", "404", "409", "422", "429"}
     per_page = next(
         p for p in spec["paths"]["/api/v1/outcomes"]["get"]["parameters"] if p["name"] == "per_page"
     )
