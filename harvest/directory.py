@@ -141,12 +141,11 @@ def find_actors(
     query = select(Actor).where(*_conditions(session, filters))
     order: list[Any] = []
     if filters.q.strip():
-        matched = fulltext.match(session, fulltext.ACTORS, filters.q)
+        matched = fulltext.search(session, fulltext.ACTORS, filters.q, query)
         if matched is None:  # only punctuation: nothing can match
             query = query.where(false())
         else:
-            condition, rank = matched
-            query = query.where(condition)
+            query, rank = matched
             order.append(rank)
     order += [func.lower(col(Actor.name)), col(Actor.id)]
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -9,6 +9,7 @@ that keep them current are created by migration 0002. Must not import `app` or F
 
 import re
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.engine import Connection
@@ -60,10 +61,17 @@ def words(query: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(query or "")][:12]
 
 
-def match(
-    session: Session, index: SearchIndex, query: str
-) -> tuple[ColumnElement[bool], ColumnElement[float]] | None:
-    """Return (where-clause on the table's id, rank to order by ascending) for `query`, or None."""
+S = TypeVar("S", bound=Select[Any])
+
+
+def search(
+    session: Session, index: SearchIndex, query: str, statement: S
+) -> tuple[S, ColumnElement[float]] | None:
+    """Narrow `statement` (a select of `index`'s table) to the rows matching `query`.
+
+    Return it with the rank to order by ascending, or None when `query` has no words. The
+    match runs once: on SQLite the ranked FTS5 rows are joined (not looked up per row, which
+    made a common word quadratic), on PostgreSQL the indexed `tsvector` is filtered."""
     terms = words(query)
     if not terms:
         return None
@@ -71,16 +79,16 @@ def match(
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.to_tsquery("danish", " & ".join(f"{_pg_quote(t)}:*" for t in terms))
         vector: ColumnElement[str] = literal_column(f'"{index.table}".search_vector')
-        return vector.op("@@")(tsquery), -func.ts_rank(vector, tsquery)
-    fts = table(index.fts_table, column("rowid"), column("rank"))
+        return statement.where(vector.op("@@")(tsquery)), -func.ts_rank(vector, tsquery)
+    fts = table(index.fts_table, column("rowid"))
     expression = " AND ".join(f'"{t}"*' for t in terms)
     weights = ", ".join(str(_SQLITE_WEIGHTS[w]) for _, w in index.columns)
-    ranked: Select[tuple[int, float]] = select(
-        fts.c.rowid, literal_column(f"bm25({index.fts_table}, {weights})").label("score")
-    ).where(literal_column(index.fts_table).op("MATCH")(expression))
-    sub = ranked.subquery()
-    rank = select(sub.c.score).where(sub.c.rowid == table_id).scalar_subquery()
-    return table_id.in_(select(sub.c.rowid)), rank
+    ranked = (
+        select(fts.c.rowid, literal_column(f"bm25({index.fts_table}, {weights})").label("score"))
+        .where(literal_column(index.fts_table).op("MATCH")(expression))
+        .subquery("ranked")
+    )
+    return statement.join(ranked, ranked.c.rowid == table_id), ranked.c.score
 
 
 def _pg_quote(term: str) -> str:

@@ -202,12 +202,11 @@ def list_actors(session: Session, q: ActorQuery) -> Page[Actor]:
     query = select(Actor)
     order: list[Any] = []
     if q.q.strip():
-        matched = fulltext.match(session, fulltext.ACTORS, q.q)
+        matched = fulltext.search(session, fulltext.ACTORS, q.q, query)
         if matched is None:
             query = query.where(false())
         else:
-            condition, rank = matched
-            query = query.where(condition)
+            query, rank = matched
             order.append(rank)
     if q.municipality is not None:
         query = query.where(col(Actor.municipality_id) == _municipality_id(session, q.municipality))

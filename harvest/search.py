@@ -100,12 +100,11 @@ def _filtered(
     query = select(Outcome)
     rank = None
     if filters.q.strip():
-        matched = fulltext.match(session, fulltext.OUTCOMES, filters.q)
+        matched = fulltext.search(session, fulltext.OUTCOMES, filters.q, query)
         if matched is None:  # only punctuation: nothing can match
             query = query.where(false())
         else:
-            condition, rank = matched
-            query = query.where(condition)
+            query, rank = matched
     if filters.harvest_id is not None:
         query = query.where(col(Outcome.harvest_id) == filters.harvest_id)
     if filters.statuses:
