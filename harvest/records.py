@@ -115,6 +115,7 @@ def _raise_versions(session: OrmSession, _context: Any, _instances: Any) -> None
 
 @event.listens_for(OrmSession, "after_commit")
 @event.listens_for(OrmSession, "after_rollback")
+@event.listens_for(OrmSession, "after_soft_rollback")  # a savepoint undone undoes its raises
 def _forget_raised(session: OrmSession, *_args: Any) -> None:
     session.info.pop(_RAISED, None)
 
