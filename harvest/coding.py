@@ -187,6 +187,36 @@ def codes_for_outcome(session: Session, outcome_id: int) -> dict[str, list[str]]
     return codes_by_outcome(session, harvest, [outcome_id]).get(outcome_id, {})
 
 
+def _read_codes(
+    session: Session, outcome_ids: list[int], scheme: Any, *, through_harvest: bool
+) -> dict[int, dict[str, list[str]]]:
+    """Read the codes of `outcome_ids` within `scheme` (an id, or a column per outcome)."""
+    query = (
+        select(OutcomeCode.outcome_id, CodeDimension.key, Code.key)
+        .join(Code, col(Code.id) == OutcomeCode.code_id)
+        .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
+    )
+    if through_harvest:
+        query = query.join(Outcome, col(Outcome.id) == OutcomeCode.outcome_id).join(
+            Harvest, col(Harvest.id) == Outcome.harvest_id
+        )
+    query = query.where(
+        col(CodeDimension.scheme_id) == scheme,
+        col(CodeDimension.position) >= 0,
+        col(OutcomeCode.outcome_id).in_(outcome_ids),
+    ).order_by(
+        col(CodeDimension.position),
+        col(CodeDimension.id),
+        col(Code.position) < 0,
+        col(Code.position),
+        col(Code.id),
+    )
+    result: dict[int, dict[str, list[str]]] = {}
+    for outcome_id, dimension_key, code_key in session.execute(query):
+        result.setdefault(outcome_id, {}).setdefault(dimension_key, []).append(code_key)
+    return result
+
+
 def codes_by_outcome(
     session: Session, harvest: Harvest, outcome_ids: list[int]
 ) -> dict[int, dict[str, list[str]]]:
@@ -199,27 +229,19 @@ def codes_by_outcome(
     scheme = scheme_of(session, harvest)
     if not outcome_ids or scheme.id is None:
         return {}
-    query = (
-        select(OutcomeCode.outcome_id, CodeDimension.key, Code.key)
-        .join(Code, col(Code.id) == OutcomeCode.code_id)
-        .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
-        .where(
-            col(CodeDimension.scheme_id) == scheme.id,
-            col(CodeDimension.position) >= 0,
-            col(OutcomeCode.outcome_id).in_(outcome_ids),
-        )
-        .order_by(
-            col(CodeDimension.position),
-            col(CodeDimension.id),
-            col(Code.position) < 0,
-            col(Code.position),
-            col(Code.id),
-        )
-    )
-    result: dict[int, dict[str, list[str]]] = {}
-    for outcome_id, dimension_key, code_key in session.execute(query):
-        result.setdefault(outcome_id, {}).setdefault(dimension_key, []).append(code_key)
-    return result
+    return _read_codes(session, outcome_ids, scheme.id, through_harvest=False)
+
+
+def codes_in_their_schemes(
+    session: Session, outcome_ids: list[int]
+) -> dict[int, dict[str, list[str]]]:
+    """Return the codes of outcomes of any harvests, each read in its own harvest's scheme
+    by the same rule as `codes_by_outcome`, in one query."""
+    if not outcome_ids:
+        return {}
+    default = default_scheme(session)
+    scheme = func.coalesce(col(Harvest.coding_scheme_id), default.id if default else None)
+    return _read_codes(session, outcome_ids, scheme, through_harvest=True)
 
 
 def default_scheme(session: Session) -> CodingScheme | None:

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from harvest import coding
@@ -21,15 +20,12 @@ from harvest.listing import MAX_ID
 from harvest.models import (
     Actor,
     ActorKind,
-    Code,
-    CodeDimension,
     Harvest,
     HarvestQuestion,
     HarvestStep,
     ImplementationGroup,
     Municipality,
     Outcome,
-    OutcomeCode,
     OutcomeContributor,
     OutcomeQuestion,
     OutcomeStatus,
@@ -313,37 +309,6 @@ def _ties(session: Session, records: Sequence[Tie]) -> list[Public]:
     ]
 
 
-def _codes(session: Session, outcome_ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    """Return the codes of outcomes of any harvests, each in its harvest's scheme, in one query.
-
-    The same rule as `coding.codes_by_outcome`: dimensions in use, retired codes kept."""
-    default = coding.default_scheme(session)
-    scheme = func.coalesce(col(Harvest.coding_scheme_id), default.id if default else None)
-    query = (
-        select(OutcomeCode.outcome_id, CodeDimension.key, Code.key)
-        .join(Code, col(Code.id) == OutcomeCode.code_id)
-        .join(CodeDimension, col(CodeDimension.id) == Code.dimension_id)
-        .join(Outcome, col(Outcome.id) == OutcomeCode.outcome_id)
-        .join(Harvest, col(Harvest.id) == Outcome.harvest_id)
-        .where(
-            col(CodeDimension.scheme_id) == scheme,
-            col(CodeDimension.position) >= 0,
-            col(OutcomeCode.outcome_id).in_(outcome_ids),
-        )
-        .order_by(
-            col(CodeDimension.position),
-            col(CodeDimension.id),
-            col(Code.position) < 0,
-            col(Code.position),
-            col(Code.id),
-        )
-    )
-    result: dict[int, dict[str, list[str]]] = {}
-    for outcome_id, dimension_key, code_key in session.execute(query):
-        result.setdefault(outcome_id, {}).setdefault(dimension_key, []).append(code_key)
-    return result
-
-
 def _outcomes(session: Session, records: Sequence[Outcome]) -> list[Public]:
     ids = [r.id or 0 for r in records]
     if not ids:
@@ -365,7 +330,7 @@ def _outcomes(session: Session, records: Sequence[Outcome]) -> list[Public]:
     )
     for outcome_id, text in session.execute(asked):
         questions.setdefault(outcome_id, text)
-    codes = _codes(session, ids)
+    codes = coding.codes_in_their_schemes(session, ids)
     return [
         OutcomePublic(
             id=r.id or 0,

@@ -25,6 +25,11 @@ from harvest.models import Actor, Harvest, Municipality, Outcome, Tie, User
 os.environ.setdefault("BROBYG_SECRET_KEY", "test-secret")
 PG_URL = os.environ.get("BROBYG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+# Tests that only make sense on one backend choose it (nothing to skip on the other).
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ON_POSTGRES = pytest.mark.parametrize(
+    "database_url", [b for b in BACKENDS if b == "postgres"], indirect=True
+)
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test accounts only
 
 

@@ -11,12 +11,13 @@ from app.cli import main
 from harvest import backup, outcomes
 from harvest.db import make_engine, open_session, unit_of_work
 from harvest.models import Outcome
+from tests.conftest import ON_POSTGRES, ON_SQLITE
 
 
 @pytest.fixture
 def sqlite_only(database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("backup and restore copy the SQLite file; PostgreSQL uses pg_dump")
+    """The test's SQLite database: backup and restore copy the file (PostgreSQL: pg_dump)."""
+    assert database_url.startswith("sqlite")
     return database_url
 
 
@@ -28,6 +29,7 @@ def _titles(url: str) -> set[str]:
     return found
 
 
+@ON_SQLITE
 def test_a_backup_restores_to_the_same_rows(
     sqlite_only, runner, session, tmp_path, create_outcome, create_harvest
 ):
@@ -48,6 +50,7 @@ def test_a_backup_restores_to_the_same_rows(
     assert _titles(sqlite_only) == {"Før sikkerhedskopien"}
 
 
+@ON_SQLITE
 def test_a_backup_taken_while_writing_holds_every_acknowledged_outcome(
     sqlite_only, tmp_path, create_harvest, session
 ):
@@ -86,6 +89,7 @@ def test_a_backup_taken_while_writing_holds_every_acknowledged_outcome(
     assert titles <= set(acknowledged)
 
 
+@ON_SQLITE
 def test_restore_refuses_a_file_that_is_not_a_brobyg_backup(sqlite_only, runner, tmp_path):
     stray = tmp_path / "noget.sqlite3"
     with sqlite3.connect(stray) as conn:
@@ -97,6 +101,7 @@ def test_restore_refuses_a_file_that_is_not_a_brobyg_backup(sqlite_only, runner,
     assert missing.exit_code == 1 and "Traceback" not in missing.output
 
 
+@ON_SQLITE
 def test_backup_does_not_overwrite_a_file(sqlite_only, runner, tmp_path):
     taken = tmp_path / "findes.sqlite3"
     taken.write_bytes(b"vigtigt")
@@ -105,13 +110,13 @@ def test_backup_does_not_overwrite_a_file(sqlite_only, runner, tmp_path):
     assert taken.read_bytes() == b"vigtigt"
 
 
+@ON_POSTGRES
 def test_postgresql_is_told_to_use_pg_dump(database_url, runner, tmp_path):
-    if database_url.startswith("sqlite"):
-        pytest.skip("the PostgreSQL answer")
     result = runner.invoke(main, ["backup", str(tmp_path / "x")], env={"BROBYG_LANG": "en"})
     assert result.exit_code == 1 and "pg_dump" in result.output
 
 
+@ON_SQLITE
 def test_known_revisions_hold_the_newest(sqlite_only):
     assert {"0001", "0005"} <= backup.known_revisions()
     assert Path(sqlite_only.removeprefix("sqlite:///")).exists()

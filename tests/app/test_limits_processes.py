@@ -3,10 +3,6 @@
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,26 +12,10 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.processes import brobyg, serve, stop
+
 REDIS_URL = "redis://127.0.0.1:6379/14"
 EMAIL = "evaluator@example.dk"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _brobyg(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        env=env,
-        input=stdin,
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture
@@ -49,36 +29,14 @@ def two_servers(tmp_path: Path) -> Iterator[list[str]]:
         "BROBYG_SECRET_KEY": "two-processes",
         "BROBYG_REDIS_URL": REDIS_URL,
     }
-    _brobyg(env, "db", "upgrade")
-    _brobyg(env, "user", "create", EMAIL, "--role", "evaluator", stdin="rigtig-adgangskode-1\n")
-    servers, urls = [], []
-    for _ in range(2):
-        port = _free_port()
-        servers.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "app", "serve", "--port", str(port)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}")
+    brobyg(env, "db", "upgrade")
+    brobyg(env, "user", "create", EMAIL, "--role", "evaluator", stdin="rigtig-adgangskode-1\n")
+    started = [serve(env) for _ in range(2)]
     try:
-        for url, server in zip(urls, servers, strict=True):
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(url + "/healthz", timeout=2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        pytest.fail("brobyg serve did not start")
-                    time.sleep(0.2)
-        yield urls
+        yield [url for _server, url in started]
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
+        for server, _url in started:
+            stop(server)
         store.flushdb()
 
 

@@ -2,15 +2,12 @@
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.processes import brobyg, serve, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,24 +28,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _brobyg(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        env=env,
-        input=stdin,
-        text=True,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `brobyg serve` on a migrated SQLite database with the demo data loaded."""
@@ -58,9 +37,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "BROBYG_DATABASE_URL": f"sqlite:///{folder / 'brobyg.sqlite3'}",
         "BROBYG_SECRET_KEY": "e2e-secret",
     }
-    _brobyg(env, "db", "upgrade")
-    _brobyg(env, "demo")
-    _brobyg(
+    brobyg(env, "db", "upgrade")
+    brobyg(env, "demo")
+    brobyg(
         env,
         "user",
         "create",
@@ -71,27 +50,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "E2E",
         stdin=PASSWORD + "\n",
     )
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("brobyg serve did not start")
-            time.sleep(0.2)
+    server, url = serve(env)
     yield url
-    server.terminate()
-    server.wait(timeout=10)
+    stop(server)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from harvest.audit import AuditAction
 from harvest.errors import ValidationFailed
 from harvest.models import AccessRecord, PendingUpload, Substantiation
 from harvest.retention import RetentionSettings, apply_retention, months_before
+from tests.conftest import ON_SQLITE
 
 AGREE = {
     "verdict_outcome": "fully_agree",
@@ -115,11 +116,10 @@ def test_months_are_calendar_months(moment, months, expected):
     assert months_before(_at(moment), months) == _at(expected)
 
 
+@ON_SQLITE  # it reads the database file
 def test_after_retention_the_name_is_nowhere_in_the_database_file(
     session, answered, engine, database_url
 ):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("reads the SQLite file")
     from pathlib import Path
 
     from harvest import scrub
