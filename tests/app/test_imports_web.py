@@ -67,6 +67,7 @@ def test_upload_shows_the_report_and_saves_nothing_until_confirmed(client, setup
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Bekræft og importér" in page
+    assert "1 nye, 0 ændrede, 0 uændrede" in page and "built-in method" not in page
     assert _outcomes(session) == []
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
     done = client.post("/harvests/test-harvest/import/confirm", data={"token": token})
