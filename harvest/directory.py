@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlmodel import Session, col
 
 from harvest import fulltext
 from harvest.models import Actor, ActorKind, Municipality, Sector, Tie
-from harvest.search import MAX_PER_PAGE, Page
+from harvest.search import MAX_PER_PAGE, Page, capped_count, count_limit, ranked_page
 
 
 class OpenWhen(StrEnum):
@@ -138,21 +138,17 @@ def find_actors(
     """Return one page of the actors that match `filters`: best match first, else by name."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
+    limit = count_limit(page, per_page)
     query = select(Actor).where(*_conditions(session, filters))
-    order: list[Any] = []
+    order = [func.lower(col(Actor.name)), col(Actor.id)]
     if filters.q.strip():
-        matched = fulltext.search(session, fulltext.ACTORS, filters.q, query)
-        if matched is None:  # only punctuation: nothing can match
-            query = query.where(false())
-        else:
-            query, rank = matched
-            order.append(rank)
-    order += [func.lower(col(Actor.name)), col(Actor.id)]
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ids = fulltext.ranked_ids(session, fulltext.ACTORS, filters.q, query, order, limit + 1)
+        return ranked_page(session, Actor, ids or [], page, per_page, limit)
+    total, more = capped_count(session, query, limit)
     items = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return Page(list(items), total, page, per_page)
+    return Page(list(items), total, page, per_page, more)
 
 
 def _counted(lists: list[list[str]]) -> list[tuple[str, int]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, true
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -25,17 +25,23 @@ from harvest.models import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M")
 MAX_PER_PAGE = 100
+
+
+COUNT_CAP = 1000
+"""Lists and searches count at most this many rows exactly; beyond it they say "more than"."""
 
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of results and how many there are in all."""
+    """One page of results and how many there are in all (`more`: more than `total`)."""
 
     items: list[T]
     total: int
     page: int
     per_page: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -43,11 +49,40 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or self.more
 
     @property
     def has_prev(self) -> bool:
         return self.page > 1
+
+
+def count_limit(page: int, per_page: int) -> int:
+    """Return how many rows to count for `page`: `COUNT_CAP`, or more to reach past the page."""
+    return max(COUNT_CAP, page * per_page)
+
+
+def capped_count(session: Session, query: Select[Any], limit: int) -> tuple[int, bool]:
+    """Count the rows of `query`, stopping after `limit`; say whether there were more."""
+    bounded: Select[Any] = query.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    found = session.scalar(select(func.count()).select_from(bounded.limit(limit + 1).subquery()))
+    return min(found or 0, limit), (found or 0) > limit
+
+
+def ranked_page(
+    session: Session,
+    model: type[M],
+    ids: list[int],
+    page: int,
+    per_page: int,
+    limit: int,
+) -> Page[M]:
+    """Return page `page` of the records whose `ids` are ranked best first (at most `limit`)."""
+    more = len(ids) > limit
+    ids = ids[:limit]
+    wanted = ids[(page - 1) * per_page : page * per_page]
+    query = select(model).where(col(model.id).in_(wanted))  # type: ignore[attr-defined]
+    found = {r.id: r for r in session.scalars(query)}  # type: ignore[attr-defined]
+    return Page([found[i] for i in wanted if i in found], len(ids), page, per_page, more)
 
 
 @dataclass
@@ -94,17 +129,9 @@ def _coded(key: str, value: str) -> ColumnElement[bool]:
     return col(Outcome.id).in_(coded)
 
 
-def _filtered(
-    session: Session, filters: OutcomeFilters
-) -> tuple[SelectOfScalar[Outcome], ColumnElement[float] | None]:
+def _filtered(session: Session, filters: OutcomeFilters) -> SelectOfScalar[Outcome]:
+    """Return the outcomes narrowed by every filter but the full-text `q`."""
     query = select(Outcome)
-    rank = None
-    if filters.q.strip():
-        matched = fulltext.search(session, fulltext.OUTCOMES, filters.q, query)
-        if matched is None:  # only punctuation: nothing can match
-            query = query.where(false())
-        else:
-            query, rank = matched
     if filters.harvest_id is not None:
         query = query.where(col(Outcome.harvest_id) == filters.harvest_id)
     if filters.statuses:
@@ -130,7 +157,7 @@ def _filtered(
                 select(Harvest.id).where(col(Harvest.municipality_id) == filters.municipality_id)
             )
         )
-    return query, rank
+    return query
 
 
 def find_outcomes(
@@ -145,12 +172,14 @@ def find_outcomes(
     """Return one page of the outcomes `viewer` may see that match `filters`, best first."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    query, rank = _filtered(session, filters)
-    query = query.where(visible_to(viewer, member_of))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order: list[ColumnElement[Any]] = [rank] if rank is not None else []
-    order += [col(Outcome.when_start).desc().nulls_last(), col(Outcome.id).desc()]
+    limit = count_limit(page, per_page)
+    query = _filtered(session, filters).where(visible_to(viewer, member_of))
+    order: list[Any] = [col(Outcome.when_start).desc().nulls_last(), col(Outcome.id).desc()]
+    if filters.q.strip():
+        ids = fulltext.ranked_ids(session, fulltext.OUTCOMES, filters.q, query, order, limit + 1)
+        return ranked_page(session, Outcome, ids or [], page, per_page, limit)
+    total, more = capped_count(session, query, limit)
     items = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return Page(list(items), total, page, per_page)
+    return Page(list(items), total, page, per_page, more)
