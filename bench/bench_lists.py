@@ -58,8 +58,8 @@ def main() -> None:
         )
         actors = directory.find_actors(session, directory.DirectoryFilters())
     print(f"database: {os.environ.get('BROBYG_DATABASE_URL', '(default)')}")
-    print(f"outcomes shown to the public: {outcomes.total}, more: {getattr(outcomes, 'more', '-')}")
-    print(f"actors: {actors.total}, more: {getattr(actors, 'more', '-')}")
+    print(f"outcomes shown to the public: {outcomes.total}, more: {outcomes.more}")
+    print(f"actors: {actors.total}, more: {actors.more}")
     pages = {
         "outcome list": "/outcomes",
         f"search 1 hit ({args.rare})": f"/outcomes?q={args.rare}",

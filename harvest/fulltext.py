@@ -219,7 +219,12 @@ def _create_sqlite(conn: Connection, index: SearchIndex) -> None:
 
 
 def is_search_object(name: str | None) -> bool:
-    """Tell whether a schema object belongs to the search indexes (migrations ignore them)."""
+    """Tell whether a schema object is made by hand for finding rows (migrations ignore it).
+
+    The search indexes (0002) and the list indexes in sort order (0008, `ix_list_`)."""
     return bool(name) and (
-        name == "search_vector" or "_fts" in (name or "") or (name or "").endswith("_search")
+        name == "search_vector"
+        or "_fts" in (name or "")
+        or (name or "").endswith("_search")
+        or (name or "").startswith("ix_list_")
     )

@@ -107,7 +107,9 @@ def visible_to(viewer: User | None, member_of: set[int]) -> ColumnElement[bool]:
     for rule in access.grants(who.role, access.Action.READ_OUTCOME):
         condition: ColumnElement[bool] = true()
         if rule.statuses != access.ALL_STATUSES:
-            condition = col(Outcome.status).in_(sorted(rule.statuses))
+            # Wrapped so SQLite does not pick the status index and sort every visible
+            # outcome: walking the index in list order stops after one page.
+            condition = func.coalesce(col(Outcome.status), "").in_(sorted(rule.statuses))
         if rule.scope == access.Scope.OWN_GROUP:
             in_group = col(Outcome.harvest_id).in_(
                 select(Harvest.id).where(col(Harvest.group_id).in_(sorted(who.groups)))
