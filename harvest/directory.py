@@ -18,7 +18,14 @@ from sqlmodel import Session, col
 
 from harvest import fulltext
 from harvest.models import Actor, ActorKind, Municipality, Sector, Tie
-from harvest.search import MAX_PER_PAGE, Page, capped_count, count_limit, ranked_page
+from harvest.search import (
+    COUNT_CAP,
+    MAX_PER_PAGE,
+    Page,
+    capped_count,
+    count_limit,
+    ranked_page,
+)
 
 
 class OpenWhen(StrEnum):
@@ -142,8 +149,8 @@ def find_actors(
     query = select(Actor).where(*_conditions(session, filters))
     order = [func.lower(col(Actor.name)), col(Actor.id)]
     if filters.q.strip():
-        ids = fulltext.ranked_ids(session, fulltext.ACTORS, filters.q, query, order, limit + 1)
-        return ranked_page(session, Actor, ids or [], page, per_page, limit)
+        ids = fulltext.ranked_ids(session, fulltext.ACTORS, filters.q, query, order, COUNT_CAP + 1)
+        return ranked_page(session, Actor, ids or [], page, per_page, COUNT_CAP)
     total, more = capped_count(session, query, limit)
     items = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)

@@ -33,6 +33,7 @@ from harvest.models import (
 )
 from harvest.schemas import Checked
 from harvest.search import (
+    COUNT_CAP,
     MAX_PER_PAGE,
     OutcomeFilters,
     Page,
@@ -217,9 +218,8 @@ def list_actors(session: Session, q: ActorQuery) -> Page[Actor]:
         query = query.where(col(Actor.tier) == int(q.tier))
     order = [func.lower(Actor.name), col(Actor.id)]
     if q.q.strip():
-        limit = count_limit(q.page, q.per_page)
-        ids = fulltext.ranked_ids(session, fulltext.ACTORS, q.q, query, order, limit + 1)
-        return ranked_page(session, Actor, ids or [], q.page, q.per_page, limit)
+        ids = fulltext.ranked_ids(session, fulltext.ACTORS, q.q, query, order, COUNT_CAP + 1)
+        return ranked_page(session, Actor, ids or [], q.page, q.per_page, COUNT_CAP)
     return _page(session, query, order, q)
 
 

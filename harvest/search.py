@@ -9,7 +9,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    false,
+    func,
+    literal_column,
+    or_,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -35,13 +47,18 @@ COUNT_CAP = 1000
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of results and how many there are in all (`more`: more than `total`)."""
+    """One page of results and how many there are in all (`more`: more than `total`).
+
+    A list counted past `COUNT_CAP` pages on as far as it goes; a search that found more
+    ranks the newest `COUNT_CAP` matches (`ranked`) and pages through those only, so every
+    page comes from the same ranking."""
 
     items: list[T]
     total: int
     page: int
     per_page: int
     more: bool = False
+    ranked: bool = False
 
     @property
     def pages(self) -> int:
@@ -49,7 +66,7 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages or self.more
+        return self.page < self.pages or (self.more and not self.ranked)
 
     @property
     def has_prev(self) -> bool:
@@ -82,7 +99,7 @@ def ranked_page(
     wanted = ids[(page - 1) * per_page : page * per_page]
     query = select(model).where(col(model.id).in_(wanted))  # type: ignore[attr-defined]
     found = {r.id: r for r in session.scalars(query)}  # type: ignore[attr-defined]
-    return Page([found[i] for i in wanted if i in found], len(ids), page, per_page, more)
+    return Page([found[i] for i in wanted if i in found], len(ids), page, per_page, more, True)
 
 
 @dataclass
@@ -100,6 +117,26 @@ class OutcomeFilters:
     municipality_id: int | None = None
 
 
+class unindexed(FunctionElement[str]):  # noqa: N801 - used like a SQL function
+    """A column SQLite must not look up by its index (`+column`); other databases plan freely.
+
+    SQLite would find the visible outcomes through the status index and sort them all;
+    walking the index in the list's order instead stops after one page."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(unindexed)
+def _plain(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _plus(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
 def visible_to(viewer: User | None, member_of: set[int]) -> ColumnElement[bool]:
     """Return the SQL condition for the outcomes `viewer` may see, from `harvest.access`."""
     who = access.Viewer(viewer, frozenset(member_of))
@@ -107,9 +144,7 @@ def visible_to(viewer: User | None, member_of: set[int]) -> ColumnElement[bool]:
     for rule in access.grants(who.role, access.Action.READ_OUTCOME):
         condition: ColumnElement[bool] = true()
         if rule.statuses != access.ALL_STATUSES:
-            # Wrapped so SQLite does not pick the status index and sort every visible
-            # outcome: walking the index in list order stops after one page.
-            condition = func.coalesce(col(Outcome.status), "").in_(sorted(rule.statuses))
+            condition = unindexed(col(Outcome.status)).in_(sorted(rule.statuses))
         if rule.scope == access.Scope.OWN_GROUP:
             in_group = col(Outcome.harvest_id).in_(
                 select(Harvest.id).where(col(Harvest.group_id).in_(sorted(who.groups)))
@@ -178,8 +213,10 @@ def find_outcomes(
     query = _filtered(session, filters).where(visible_to(viewer, member_of))
     order: list[Any] = [col(Outcome.when_start).desc().nulls_last(), col(Outcome.id).desc()]
     if filters.q.strip():
-        ids = fulltext.ranked_ids(session, fulltext.OUTCOMES, filters.q, query, order, limit + 1)
-        return ranked_page(session, Outcome, ids or [], page, per_page, limit)
+        ids = fulltext.ranked_ids(
+            session, fulltext.OUTCOMES, filters.q, query, order, COUNT_CAP + 1
+        )
+        return ranked_page(session, Outcome, ids or [], page, per_page, COUNT_CAP)
     total, more = capped_count(session, query, limit)
     items = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
