@@ -24,6 +24,7 @@ from harvest.search import (
     Page,
     capped_count,
     count_limit,
+    folded,
     ranked_page,
 )
 
@@ -147,7 +148,7 @@ def find_actors(
     page = max(1, page)
     limit = count_limit(page, per_page)
     query = select(Actor).where(*_conditions(session, filters))
-    order = [func.lower(col(Actor.name)), col(Actor.id)]
+    order = [folded(col(Actor.name)), col(Actor.id)]
     if filters.q.strip():
         ids = fulltext.ranked_ids(session, fulltext.ACTORS, filters.q, query, order, COUNT_CAP + 1)
         return ranked_page(session, Actor, ids or [], page, per_page, COUNT_CAP)

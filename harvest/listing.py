@@ -39,6 +39,7 @@ from harvest.search import (
     Page,
     capped_count,
     count_limit,
+    folded,
     ranked_page,
 )
 
@@ -216,7 +217,7 @@ def list_actors(session: Session, q: ActorQuery) -> Page[Actor]:
         query = query.where(col(Actor.sector) == q.sector.value)
     if q.tier is not None:
         query = query.where(col(Actor.tier) == int(q.tier))
-    order = [func.lower(Actor.name), col(Actor.id)]
+    order = [folded(col(Actor.name)), col(Actor.id)]
     if q.q.strip():
         ids = fulltext.ranked_ids(session, fulltext.ACTORS, q.q, query, order, COUNT_CAP + 1)
         return ranked_page(session, Actor, ids or [], q.page, q.per_page, COUNT_CAP)

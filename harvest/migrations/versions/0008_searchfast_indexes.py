@@ -1,7 +1,8 @@
 """indexes in the order the lists sort: newest outcomes (all, per harvest), actors by name
 
 Made by hand per database (PostgreSQL needs NULLS LAST and the lower(name) expression,
-SQLite puts NULL last in a descending index anyway), so they are not in the models;
+SQLite puts NULL last in a descending index anyway and sorts names COLLATE NOCASE, see
+`harvest.search.folded`), so they are not in the models;
 `harvest.fulltext.is_search_object` keeps autogenerate from dropping them (`ix_list_`).
 
 Revision ID: 0008
@@ -27,8 +28,13 @@ def _indexes(postgresql: bool) -> dict[str, str]:
         "ix_list_outcome_newest": f"outcome ({newest})",
         "ix_list_outcome_harvest_newest": f"outcome (harvest_id, {newest})",
     }
-    if postgresql:  # SQLite cannot reflect an expression index without a warning
+    if postgresql:
         made["ix_list_actor_name"] = "actor (lower(name), id)"
+    else:  # the order of harvest.search.folded; SQLite cannot reflect lower(name) cleanly
+        made["ix_list_actor_name"] = "actor (name COLLATE NOCASE, id)"
+        # The directory's facets read only these columns: a narrow index to scan (a
+        # PostgreSQL json column has no btree order, and its table scan is cheap there).
+        made["ix_list_actor_facets"] = "actor (municipality_id, tags, target_groups, accessibility)"
     return made
 
 
