@@ -84,6 +84,9 @@ def main() -> None:
             f"service: find_outcomes q={args.common}": lambda: search.find_outcomes(
                 session, search.OutcomeFilters(q=args.common), viewer=None, member_of=set()
             ),
+            f"service: find_outcomes q={args.rare}": lambda: search.find_outcomes(
+                session, search.OutcomeFilters(q=args.rare), viewer=None, member_of=set()
+            ),
             "service: directory.facets": lambda: directory.facets(session),
             "service: directory.find_actors": lambda: directory.find_actors(
                 session, directory.DirectoryFilters()
