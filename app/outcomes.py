@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -514,6 +515,12 @@ def _harvest_actions() -> dict[str, Any]:
         return [(e, label) for e, label in HARVEST_ACTIONS if e in current_app.view_functions]
 
     return {"harvest_actions": harvest_actions}
+
+
+@bp.app_template_filter("number")
+def _number(value: int) -> str:
+    """Write a whole number the reader's way: 1.000 in Danish, 1,000 in English."""
+    return format_decimal(value)
 
 
 @bp.app_template_filter("code_label")

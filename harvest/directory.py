@@ -13,12 +13,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select, true
 from sqlmodel import Session, col
 
 from harvest import fulltext
 from harvest.models import Actor, ActorKind, Municipality, Sector, Tie
-from harvest.search import MAX_PER_PAGE, Page
+from harvest.search import (
+    COUNT_CAP,
+    MAX_PER_PAGE,
+    Page,
+    capped_count,
+    count_limit,
+    folded,
+    ranked_page,
+)
 
 
 class OpenWhen(StrEnum):
@@ -138,46 +146,58 @@ def find_actors(
     """Return one page of the actors that match `filters`: best match first, else by name."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
+    limit = count_limit(page, per_page)
     query = select(Actor).where(*_conditions(session, filters))
-    order: list[Any] = []
+    order = [folded(col(Actor.name)), col(Actor.id)]
     if filters.q.strip():
-        matched = fulltext.search(session, fulltext.ACTORS, filters.q, query)
-        if matched is None:  # only punctuation: nothing can match
-            query = query.where(false())
-        else:
-            query, rank = matched
-            order.append(rank)
-    order += [func.lower(col(Actor.name)), col(Actor.id)]
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ids = fulltext.ranked_ids(session, fulltext.ACTORS, filters.q, query, order, COUNT_CAP + 1)
+        return ranked_page(session, Actor, ids or [], page, per_page, COUNT_CAP)
+    total, more = capped_count(session, query, limit)
     items = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return Page(list(items), total, page, per_page)
+    return Page(list(items), total, page, per_page, more)
 
 
-def _counted(lists: list[list[str]]) -> list[tuple[str, int]]:
-    counts: Counter[str] = Counter()
-    for values in lists:
-        counts.update({str(v).strip().lower() for v in values or [] if str(v).strip()})
-    return sorted(counts.items(), key=lambda item: item[0])
+def _counted(session: Session, column: Any, municipality: str | None) -> list[tuple[str, int]]:
+    """Count the actors holding each value of the JSON list `column`, in SQL.
 
-
-def facets(session: Session, municipality: str | None = None) -> Facets:
-    """Return the filter values in use (in `municipality`, if given), each with its count."""
-    query = select(col(Actor.tags), col(Actor.target_groups), col(Actor.accessibility))
+    The database unpacks the lists (`json_each` on SQLite, `json_array_elements_text` on
+    PostgreSQL) and groups them; only the distinct values come back, however many actors."""
+    unpack = (
+        func.json_array_elements_text
+        if session.get_bind().dialect.name == "postgresql"
+        else func.json_each
+    )
+    values = unpack(column).table_valued("value").alias("held")
+    value = func.lower(func.trim(values.c.value))
+    query = (
+        select(value, func.count(func.distinct(col(Actor.id))))
+        .select_from(Actor)
+        .join(values, true())
+        .where(cast(column, String) != "[]", func.trim(values.c.value) != "")
+        .group_by(value)
+    )
     if municipality:
         query = query.join(Municipality, col(Municipality.id) == Actor.municipality_id).where(
             col(Municipality.slug) == municipality
         )
-    rows = session.execute(query).all()
+    counts: Counter[str] = Counter()
+    for held, n in session.execute(query):
+        counts[str(held).lower()] += n  # SQLite's lower() folds only A-Z: fold Æ, Ø, Å here
+    return sorted(counts.items())
+
+
+def facets(session: Session, municipality: str | None = None) -> Facets:
+    """Return the filter values in use (in `municipality`, if given), each with its count."""
     municipalities = session.execute(
         select(col(Municipality.slug), col(Municipality.name)).order_by(col(Municipality.name))
     ).all()
     return Facets(
         municipalities=[(slug, name) for slug, name in municipalities],
-        activities=_counted([row[0] for row in rows]),
-        target_groups=_counted([row[1] for row in rows]),
-        accessibility=_counted([row[2] for row in rows]),
+        activities=_counted(session, col(Actor.tags), municipality),
+        target_groups=_counted(session, col(Actor.target_groups), municipality),
+        accessibility=_counted(session, col(Actor.accessibility), municipality),
     )
 
 

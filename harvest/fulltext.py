@@ -5,11 +5,17 @@ finds "foreningen", "foreningerne"); PostgreSQL stems with the `danish`
 configuration and matches prefixes too. Both fold case, keep æ, ø and å, and rank
 the best matches first (title and name weigh most). The indexes and the triggers
 that keep them current are created by migration 0002. Must not import `app` or Flask.
+
+`ranked_ids` keeps a search fast at any hit count: the match, the filters and a LIMIT
+run in one query that walks the matches newest first and stops after `enough` rows, and
+only those rows are ranked. Up to `enough` hits the ranking is exact; above it the
+newest `enough` matches are ranked and the caller says "more than".
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.engine import Connection
@@ -54,6 +60,7 @@ ACTORS = SearchIndex(
 )
 INDEXES = (OUTCOMES, ACTORS)
 _SQLITE_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
+SAMPLE = 5  # PostgreSQL: a word in 1 of 5 of the newest rows is common enough to walk them
 
 
 def words(query: str) -> list[str]:
@@ -61,17 +68,20 @@ def words(query: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(query or "")][:12]
 
 
-S = TypeVar("S", bound=Select[Any])
+def ranked_ids(
+    session: Session,
+    index: SearchIndex,
+    query: str,
+    statement: Select[Any],
+    order: Sequence[Any],
+    enough: int,
+) -> list[int] | None:
+    """Return the ids of at most `enough` rows of `statement` matching `query`, best first.
 
-
-def search(
-    session: Session, index: SearchIndex, query: str, statement: S
-) -> tuple[S, ColumnElement[float]] | None:
-    """Narrow `statement` (a select of `index`'s table) to the rows matching `query`.
-
-    Return it with the rank to order by ascending, or None when `query` has no words. The
-    match runs once: on SQLite the ranked FTS5 rows are joined (not looked up per row, which
-    made a common word quadratic), on PostgreSQL the indexed `tsvector` is filtered."""
+    `statement` selects from `index`'s table with its filters; `order` breaks ties in rank.
+    The match walks newest first (highest id) and stops at `enough` qualifying rows, so the
+    work is bounded by `enough` whatever the hit count; only those rows are ranked. None
+    when `query` has no words."""
     terms = words(query)
     if not terms:
         return None
@@ -79,16 +89,63 @@ def search(
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.to_tsquery("danish", " & ".join(f"{_pg_quote(t)}:*" for t in terms))
         vector: ColumnElement[str] = literal_column(f'"{index.table}".search_vector')
-        return statement.where(vector.op("@@")(tsquery)), -func.ts_rank(vector, tsquery)
-    fts = table(index.fts_table, column("rowid"))
-    expression = " AND ".join(f'"{t}"*' for t in terms)
-    weights = ", ".join(str(_SQLITE_WEIGHTS[w]) for _, w in index.columns)
-    ranked = (
-        select(fts.c.rowid, literal_column(f"bm25({index.fts_table}, {weights})").label("score"))
-        .where(literal_column(index.fts_table).op("MATCH")(expression))
-        .subquery("ranked")
+        score: ColumnElement[float] = -func.ts_rank(vector, tsquery)
+        matching = statement.where(vector.op("@@")(tsquery))
+    else:
+        fts = table(index.fts_table, column("rowid"))
+        weights = ", ".join(str(_SQLITE_WEIGHTS[w]) for _, w in index.columns)
+        score = literal_column(f"bm25({index.fts_table}, {weights})")
+        expression = " AND ".join(f'"{t}"*' for t in terms)
+        # Ordered by the FTS rowid, SQLite walks the match (outer loop) and looks each row
+        # up by primary key; unordered it may run the match once per filtered row instead.
+        matching = statement.join(fts, fts.c.rowid == table_id).where(
+            literal_column(index.fts_table).op("MATCH")(expression)
+        )
+        table_id = fts.c.rowid
+    candidates = (
+        matching.with_only_columns(
+            table_id.label("id"), score.label("score"), maintain_column_froms=True
+        )
+        .order_by(table_id.desc())
+        .limit(enough)
+        .subquery("candidates")
     )
-    return statement.join(ranked, ranked.c.rowid == table_id), ranked.c.score
+    own = statement.columns_clause_froms[0]
+    best = (
+        select(candidates.c.id)
+        .join(own, own.c.id == candidates.c.id)
+        .order_by(candidates.c.score, *order)
+    )
+    if session.get_bind().dialect.name != "postgresql" or not _common(
+        session, own, vector, tsquery, enough
+    ):
+        return list(session.scalars(best))
+    # PostgreSQL cannot estimate a prefix query: for a common word it would fetch every
+    # match through the GIN bitmap (100,000 rows) where walking the newest rows stops
+    # after `enough`. The GIN index answers only bitmap scans, so turning those off for
+    # this one query makes the planner walk an ordered btree index instead.
+    session.execute(text("SET LOCAL enable_bitmapscan = off"))
+    try:
+        return list(session.scalars(best))
+    finally:
+        session.execute(text("SET LOCAL enable_bitmapscan = on"))
+
+
+def _common(
+    session: Session, own: Any, vector: ColumnElement[str], tsquery: Any, enough: int
+) -> bool:
+    """Tell whether the newest `SAMPLE` x `enough` rows already hold `enough` matches.
+
+    A bounded look along the primary key: counting through the GIN index instead would
+    fetch every match of a common word first."""
+    newest = select(vector.label("v")).order_by(own.c.id.desc()).limit(SAMPLE * enough)
+    recent = newest.select_from(own).subquery("recent")
+    found = session.scalar(
+        select(func.count()).select_from(
+            select(recent.c.v).where(recent.c.v.op("@@")(tsquery)).limit(enough).subquery()
+        )
+    )
+    return (found or 0) >= enough
 
 
 def _pg_quote(term: str) -> str:
@@ -169,7 +226,12 @@ def _create_sqlite(conn: Connection, index: SearchIndex) -> None:
 
 
 def is_search_object(name: str | None) -> bool:
-    """Tell whether a schema object belongs to the search indexes (migrations ignore them)."""
+    """Tell whether a schema object is made by hand for finding rows (migrations ignore it).
+
+    The search indexes (0002) and the list indexes in sort order (0008, `ix_list_`)."""
     return bool(name) and (
-        name == "search_vector" or "_fts" in (name or "") or (name or "").endswith("_search")
+        name == "search_vector"
+        or "_fts" in (name or "")
+        or (name or "").endswith("_search")
+        or (name or "").startswith("ix_list_")
     )

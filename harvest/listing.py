@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import Field, field_validator
-from sqlalchemy import ColumnElement, Select, false, func, or_
+from sqlalchemy import ColumnElement, Select, func, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from harvest import fulltext, harvests
@@ -32,7 +32,16 @@ from harvest.models import (
     Tier,
 )
 from harvest.schemas import Checked
-from harvest.search import MAX_PER_PAGE, OutcomeFilters, Page
+from harvest.search import (
+    COUNT_CAP,
+    MAX_PER_PAGE,
+    OutcomeFilters,
+    Page,
+    capped_count,
+    count_limit,
+    folded,
+    ranked_page,
+)
 
 M = TypeVar("M", bound=SQLModel)
 MAX_ID = 2**31 - 1
@@ -105,11 +114,11 @@ class OutcomeQuery(ListQuery):
 
 
 def _page(session: Session, query: Select[Any], order: list[Any], q: ListQuery) -> Page[Any]:
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total, more = capped_count(session, query, count_limit(q.page, q.per_page))
     rows = session.scalars(
         query.order_by(*order).offset((q.page - 1) * q.per_page).limit(q.per_page)
     ).all()
-    return Page(list(rows), total, q.page, q.per_page)
+    return Page(list(rows), total, q.page, q.per_page, more)
 
 
 def _municipality_id(session: Session, slug: str | None, field: str = "municipality") -> int | None:
@@ -200,14 +209,6 @@ def list_harvests(session: Session, q: HarvestQuery) -> Page[Harvest]:
 def list_actors(session: Session, q: ActorQuery) -> Page[Actor]:
     """Return one page of actors narrowed by the filters; with `q.q`, best matches first."""
     query = select(Actor)
-    order: list[Any] = []
-    if q.q.strip():
-        matched = fulltext.search(session, fulltext.ACTORS, q.q, query)
-        if matched is None:
-            query = query.where(false())
-        else:
-            query, rank = matched
-            order.append(rank)
     if q.municipality is not None:
         query = query.where(col(Actor.municipality_id) == _municipality_id(session, q.municipality))
     if q.kind is not None:
@@ -216,7 +217,11 @@ def list_actors(session: Session, q: ActorQuery) -> Page[Actor]:
         query = query.where(col(Actor.sector) == q.sector.value)
     if q.tier is not None:
         query = query.where(col(Actor.tier) == int(q.tier))
-    return _page(session, query, [*order, func.lower(Actor.name), col(Actor.id)], q)
+    order = [folded(col(Actor.name)), col(Actor.id)]
+    if q.q.strip():
+        ids = fulltext.ranked_ids(session, fulltext.ACTORS, q.q, query, order, COUNT_CAP + 1)
+        return ranked_page(session, Actor, ids or [], q.page, q.per_page, COUNT_CAP)
+    return _page(session, query, order, q)
 
 
 def list_ties(session: Session, q: TieQuery) -> Page[Tie]:

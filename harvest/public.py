@@ -166,8 +166,13 @@ class Page(BaseModel):
     """A page of a list: its items, how many in all, and the address of the next page."""
 
     items: list[Any]
-    total: int = Field(ge=0)
+    total: int = Field(ge=0, description="how many in all, or at least (see total_is_lower_bound)")
     next: str | None = Field(json_schema_extra={"format": "uri"})
+    total_is_lower_bound: bool = Field(
+        default=False,
+        description="true when more than `total` match: counting stops at 1,000 "
+        "(or the end of the page asked for); full-text searches then rank the newest matches",
+    )
 
 
 class ErrorBody(BaseModel):

@@ -9,7 +9,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    false,
+    func,
+    literal_column,
+    or_,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -25,17 +37,28 @@ from harvest.models import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M")
 MAX_PER_PAGE = 100
+
+
+COUNT_CAP = 1000
+"""Lists and searches count at most this many rows exactly; beyond it they say "more than"."""
 
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of results and how many there are in all."""
+    """One page of results and how many there are in all (`more`: more than `total`).
+
+    A list counted past `COUNT_CAP` pages on as far as it goes; a search that found more
+    ranks the newest `COUNT_CAP` matches (`ranked`) and pages through those only, so every
+    page comes from the same ranking."""
 
     items: list[T]
     total: int
     page: int
     per_page: int
+    more: bool = False
+    ranked: bool = False
 
     @property
     def pages(self) -> int:
@@ -43,11 +66,40 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or (self.more and not self.ranked)
 
     @property
     def has_prev(self) -> bool:
         return self.page > 1
+
+
+def count_limit(page: int, per_page: int) -> int:
+    """Return how many rows to count for `page`: `COUNT_CAP`, or more to reach past the page."""
+    return max(COUNT_CAP, page * per_page)
+
+
+def capped_count(session: Session, query: Select[Any], limit: int) -> tuple[int, bool]:
+    """Count the rows of `query`, stopping after `limit`; say whether there were more."""
+    bounded: Select[Any] = query.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    found = session.scalar(select(func.count()).select_from(bounded.limit(limit + 1).subquery()))
+    return min(found or 0, limit), (found or 0) > limit
+
+
+def ranked_page(
+    session: Session,
+    model: type[M],
+    ids: list[int],
+    page: int,
+    per_page: int,
+    limit: int,
+) -> Page[M]:
+    """Return page `page` of the records whose `ids` are ranked best first (at most `limit`)."""
+    more = len(ids) > limit
+    ids = ids[:limit]
+    wanted = ids[(page - 1) * per_page : page * per_page]
+    query = select(model).where(col(model.id).in_(wanted))  # type: ignore[attr-defined]
+    found = {r.id: r for r in session.scalars(query)}  # type: ignore[attr-defined]
+    return Page([found[i] for i in wanted if i in found], len(ids), page, per_page, more, True)
 
 
 @dataclass
@@ -65,6 +117,46 @@ class OutcomeFilters:
     municipality_id: int | None = None
 
 
+class unindexed(FunctionElement[str]):  # noqa: N801 - used like a SQL function
+    """A column SQLite must not look up by its index (`+column`); other databases plan freely.
+
+    SQLite would find the visible outcomes through the status index and sort them all;
+    walking the index in the list's order instead stops after one page."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(unindexed)
+def _plain(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _plus(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
+class folded(FunctionElement[str]):  # noqa: N801 - used like a SQL function
+    """A name to sort by regardless of case, in the form each database has an index for.
+
+    PostgreSQL: `lower(name)` (an expression index); SQLite: `name COLLATE NOCASE`, the same
+    order as its `lower()` (both fold A-Z only), which a plain index can hold."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(folded)
+def _lower(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "sqlite")
+def _nocase(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
 def visible_to(viewer: User | None, member_of: set[int]) -> ColumnElement[bool]:
     """Return the SQL condition for the outcomes `viewer` may see, from `harvest.access`."""
     who = access.Viewer(viewer, frozenset(member_of))
@@ -72,7 +164,7 @@ def visible_to(viewer: User | None, member_of: set[int]) -> ColumnElement[bool]:
     for rule in access.grants(who.role, access.Action.READ_OUTCOME):
         condition: ColumnElement[bool] = true()
         if rule.statuses != access.ALL_STATUSES:
-            condition = col(Outcome.status).in_(sorted(rule.statuses))
+            condition = unindexed(col(Outcome.status)).in_(sorted(rule.statuses))
         if rule.scope == access.Scope.OWN_GROUP:
             in_group = col(Outcome.harvest_id).in_(
                 select(Harvest.id).where(col(Harvest.group_id).in_(sorted(who.groups)))
@@ -94,17 +186,9 @@ def _coded(key: str, value: str) -> ColumnElement[bool]:
     return col(Outcome.id).in_(coded)
 
 
-def _filtered(
-    session: Session, filters: OutcomeFilters
-) -> tuple[SelectOfScalar[Outcome], ColumnElement[float] | None]:
+def _filtered(session: Session, filters: OutcomeFilters) -> SelectOfScalar[Outcome]:
+    """Return the outcomes narrowed by every filter but the full-text `q`."""
     query = select(Outcome)
-    rank = None
-    if filters.q.strip():
-        matched = fulltext.search(session, fulltext.OUTCOMES, filters.q, query)
-        if matched is None:  # only punctuation: nothing can match
-            query = query.where(false())
-        else:
-            query, rank = matched
     if filters.harvest_id is not None:
         query = query.where(col(Outcome.harvest_id) == filters.harvest_id)
     if filters.statuses:
@@ -130,7 +214,7 @@ def _filtered(
                 select(Harvest.id).where(col(Harvest.municipality_id) == filters.municipality_id)
             )
         )
-    return query, rank
+    return query
 
 
 def find_outcomes(
@@ -145,12 +229,16 @@ def find_outcomes(
     """Return one page of the outcomes `viewer` may see that match `filters`, best first."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    query, rank = _filtered(session, filters)
-    query = query.where(visible_to(viewer, member_of))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order: list[ColumnElement[Any]] = [rank] if rank is not None else []
-    order += [col(Outcome.when_start).desc().nulls_last(), col(Outcome.id).desc()]
+    limit = count_limit(page, per_page)
+    query = _filtered(session, filters).where(visible_to(viewer, member_of))
+    order: list[Any] = [col(Outcome.when_start).desc().nulls_last(), col(Outcome.id).desc()]
+    if filters.q.strip():
+        ids = fulltext.ranked_ids(
+            session, fulltext.OUTCOMES, filters.q, query, order, COUNT_CAP + 1
+        )
+        return ranked_page(session, Outcome, ids or [], page, per_page, COUNT_CAP)
+    total, more = capped_count(session, query, limit)
     items = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return Page(list(items), total, page, per_page)
+    return Page(list(items), total, page, per_page, more)

@@ -129,6 +129,7 @@ def page_answer(session: Session, page: Page[Any]) -> Any:
             "items": serialize_many(session, page.items),
             "total": page.total,
             "next": _next_url(page),
+            "total_is_lower_bound": page.more,
         }
     )
 
