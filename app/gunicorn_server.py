@@ -39,7 +39,8 @@ class BrobygServer(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # a setting older gunicorns lack is left out
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self.application
@@ -67,5 +68,7 @@ def run(
         # The scheme and address come from BROBYG_PROXY_HOPS (ProxyFix) only.
         "secure_scheme_headers": {},
         "post_fork": _post_fork,
+        # No control socket: it lives in one file per user, shared by every server on the machine.
+        "control_socket_disable": True,
     }
     BrobygServer(app, options).run()

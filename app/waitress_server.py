@@ -26,34 +26,39 @@ def _channels(server: Any) -> list[HTTPChannel]:
     return [c for c in list(server._map.values()) if isinstance(c, HTTPChannel)]
 
 
+class _StopNow(Exception):
+    """Ctrl+C, or a second SIGTERM while draining: stop without waiting."""
+
+
 def run(
     app: Flask, *, host: str, port: int, threads: int, graceful_timeout: int, **kw: Any
 ) -> None:
-    """Serve `app` until SIGTERM or SIGINT, then drain for at most `graceful_timeout` seconds."""
+    """Serve `app` until SIGTERM, then drain for at most `graceful_timeout` seconds;
+    SIGINT (Ctrl+C) stops at once, as under gunicorn."""
     server: Any = create_server(app, host=host, port=port, threads=threads, **kw)
     signals: list[int] = []
 
     def _stop(signum: int, _frame: Any) -> None:
-        if signals:  # a second signal: stop without waiting
-            raise SystemExit(1)
-        signals.append(signum)
+        if signum == signal.SIGINT or signals:
+            raise _StopNow
+        signals.append(signum)  # only a flag: the loop acts on it between two polls
 
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     adj = server.adj
-    while not signals:
-        # The signal only sets a flag; the loop notices it within one poll timeout.
-        wasyncore.loop(
-            timeout=adj.asyncore_loop_timeout,
-            map=server._map,
-            use_poll=adj.asyncore_use_poll,
-            count=1,
-        )
-    # Stop listening (new connections are refused), but keep the trigger the worker
-    # threads use to hand their answers to this loop.
-    wasyncore.dispatcher.close(server)
-    deadline = time.monotonic() + graceful_timeout
+    deadline = time.monotonic()
     try:
+        while not signals:
+            wasyncore.loop(
+                timeout=adj.asyncore_loop_timeout,
+                map=server._map,
+                use_poll=adj.asyncore_use_poll,
+                count=1,
+            )
+        # Stop listening (new connections are refused), but keep the trigger the worker
+        # threads use to hand their answers to this loop.
+        wasyncore.dispatcher.close(server)
+        deadline = time.monotonic() + graceful_timeout
         while time.monotonic() < deadline:
             channels = _channels(server)
             for channel in channels:
@@ -64,6 +69,8 @@ def run(
             wasyncore.loop(
                 timeout=DRAIN_POLL_SECONDS, map=server._map, use_poll=adj.asyncore_use_poll, count=1
             )
+    except _StopNow:
+        deadline = time.monotonic()
     finally:
         server.task_dispatcher.shutdown(timeout=max(deadline - time.monotonic(), 0) + 1)
         wasyncore.close_all(server._map)
