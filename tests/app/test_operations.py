@@ -340,3 +340,17 @@ def test_sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones(served, 
     assert server.process.wait(timeout=STOP_BOUND) == 0
     session.rollback()  # a fresh snapshot
     assert actors.municipality_by_slug(session, "fredericia").name == "Fredericia"
+
+
+def test_a_500_page_and_answer_give_the_request_id_as_a_reference(app):
+    def broken() -> str:
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/broken", "broken", broken)
+    client = app.test_client()
+    page = client.get("/broken", headers={"X-Request-ID": "support-case-42"})
+    assert page.status_code == 500 and page.headers["X-Request-ID"] == "support-case-42"
+    assert "support-case-42" in page.get_data(as_text=True)
+    answer = client.get("/broken", headers={"Accept": "application/json"})
+    assert answer.status_code == 500
+    assert answer.json["request_id"] == answer.headers["X-Request-ID"]
