@@ -19,6 +19,7 @@ from app import (
     links,
     main,
     markdown,
+    operations,
     outcomes,
     params,
     policy,
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    operations.init_app(app)  # first: the proxy fix (links) wraps its request log
     links.init_app(app)
     params.init_app(app)  # before any blueprint: its `int` converter builds their routes
     database.init_app(app)

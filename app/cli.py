@@ -116,12 +116,30 @@ def main() -> None:
     "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port."
 )
 @click.option(
-    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per process.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes: 1 runs waitress; more run gunicorn (not on Windows) and need Redis.",
+)
+@click.option(
+    "--graceful-timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(0, 3600),
+    help="Seconds that requests in flight get to finish after SIGTERM.",
 )
 @user_errors
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve Brobyg with the production WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
+def serve(host: str, port: int, threads: int, workers: int, graceful_timeout: int) -> None:
+    """Serve Brobyg with a production WSGI server: waitress, or gunicorn with --workers."""
+    from app import operations  # noqa: PLC0415 - only the server needs its logging
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if not db.is_current(_engine()):
@@ -133,14 +151,44 @@ def serve(host: str, port: int, threads: int) -> None:
                 "before serving beyond this machine."
             )
         )
+    if workers > 1 and sys.platform == "win32":
+        raise UserError(
+            _("Several workers need gunicorn, which does not run on Windows: use --workers 1.")
+        )
+    if workers > 1 and not app.config.get("REDIS_URL"):
+        raise UserError(
+            _(
+                "Several workers share their sign-in and API limits only through Redis: "
+                "set BROBYG_REDIS_URL, or use --workers 1."
+            )
+        )
+    level = os.environ.get("BROBYG_LOG_LEVEL", "INFO").strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise UserError(_("BROBYG_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL."))
+    operations.configure_logging(level)
     click.echo(
         _("Brobyg is running at http://%(host)s:%(port)s/ (stop with Ctrl+C)", host=host, port=port)
     )
-    waitress_serve(
+    if workers > 1:
+        from app import gunicorn_server  # noqa: PLC0415 - gunicorn does not import on Windows
+
+        gunicorn_server.run(
+            app,
+            host=host,
+            port=port,
+            workers=workers,
+            threads=threads,
+            graceful_timeout=graceful_timeout,
+        )
+        return
+    from app import waitress_server  # noqa: PLC0415
+
+    waitress_server.run(
         app,
         host=host,
         port=port,
         threads=threads,
+        graceful_timeout=graceful_timeout,
         ident="brobyg",
         # Refuse a huge body before reading it; a little above Flask's own limit, so
         # bodies just over it still get Flask's translated 413 page.

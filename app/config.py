@@ -44,9 +44,9 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def _whole_number(name: str) -> int:
+def _whole_number(name: str, default: int = 0) -> int:
     text = os.environ.get(name, "").strip()
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isascii() and text.isdigit() else default
 
 
 def load_config(instance_path: str) -> dict[str, Any]:
@@ -80,5 +80,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "LANGUAGES": ("da", "en"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "REDIS_URL": os.environ.get("BROBYG_REDIS_URL", ""),
+        # Health and readiness fail when a disk Brobyg writes to has less room (MB).
+        "MIN_FREE_MB": _whole_number("BROBYG_MIN_FREE_MB", 100),
         **{key: os.environ.get(f"BROBYG_{key}", value) for key, value in LIMITS.items()},
     }

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.database import discard
 from app.i18n import error_text, field_errors
+from app.operations import request_id
 from harvest.errors import BrobygError, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 
 
@@ -99,5 +100,5 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unexpected error")
         message = _("Something went wrong on our side. Nothing you entered was saved.")
         if _wants_json():
-            return _json(500, {"error": message})
+            return _json(500, {"error": message, "request_id": request_id()})
         return _page(500, _("Something went wrong"), message)

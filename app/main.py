@@ -1,13 +1,11 @@
-"""The front page, the privacy page, the accessibility statement and the health check."""
+"""The front page, the privacy page and the accessibility statement."""
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.database import db
-from harvest.db import ping
 from harvest.overview import knowledge_base_overview
 from harvest.retention import RetentionSettings
 
@@ -67,13 +65,3 @@ def privacy() -> Any:
 def accessibility() -> Any:
     """Show the accessibility statement (tilgængelighedserklæring) Danish public bodies publish."""
     return render_template("accessibility.html")
-
-
-@bp.route("/healthz")
-def healthz() -> Any:
-    """Answer 200 when the app and its database respond."""
-    try:
-        ping(db())
-    except SQLAlchemyError:
-        return jsonify(status="unavailable"), 503
-    return jsonify(status="ok")

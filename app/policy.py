@@ -24,7 +24,8 @@ Rule = Action | str
 ROUTES: dict[str, Rule] = {
     # pages anyone may read
     "main.index": PUBLIC,
-    "main.healthz": PUBLIC,
+    "operations.healthz": PUBLIC,
+    "operations.readyz": PUBLIC,
     "main.accessibility": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,

@@ -167,3 +167,26 @@ def sqlite_path(url: str) -> Path | None:
 def ping(session: Session) -> None:
     """Run the cheapest query there is; raises if the database does not answer."""
     session.execute(text("SELECT 1"))
+
+
+def probe_write(engine: Engine, *, lock_timeout_ms: int = ASIDE_LOCK_TIMEOUT_MS) -> None:
+    """Write in a transaction of its own and roll it back; raise if the database cannot write.
+
+    The write takes the write lock (SQLite) or a row lock (PostgreSQL), waiting at most
+    `lock_timeout_ms`, and leaves nothing behind."""
+    with engine.execution_options(**{WRITE: True}).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.dbapi_connection
+        if sqlite:
+            raw.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
+        try:
+            transaction = connection.begin()
+            try:
+                if not sqlite:
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}")
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            finally:
+                transaction.rollback()
+        finally:
+            if sqlite:
+                raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -44,7 +44,9 @@ CACHE_TABLE = "computedresult"
 # The audit log is the one write a read must make: who viewed a draft, searched or exported
 # (harvest.audit), kept aside in a transaction of its own that can never fail the GET.
 AUDIT_TABLE = "accessrecord"
-ASIDE_TABLES = frozenset({CACHE_TABLE, AUDIT_TABLE})
+# The readiness probe (/readyz) writes there in a transaction of its own that it rolls back.
+PROBE_TABLE = "alembic_version"
+ASIDE_TABLES = frozenset({CACHE_TABLE, AUDIT_TABLE, PROBE_TABLE})
 SKIP_ENDPOINTS = frozenset({"static"})
 
 
