@@ -11,6 +11,7 @@ context, national actors (no municipality) tied to them; those are marked
 Must not import `app` or Flask.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -321,22 +322,45 @@ def focus_graph(graph: nx.MultiGraph, actor_id: int, depth: int) -> nx.MultiGrap
     return graph.subgraph(near).copy()
 
 
-def graph_version(session: Session) -> str:
-    """Return a text that changes whenever actors, ties or their evidence change."""
-    actors = session.execute(select(func.count(), func.max(Actor.updated_at))).one()
-    ties = session.execute(select(func.count(), func.max(Tie.updated_at))).one()
-    evidence = session.execute(select(func.count()).select_from(TieEvidence)).scalar_one()
-    max_actor = select(func.max(Actor.id))
-    max_tie = select(func.max(Tie.id))
-    return ":".join(
-        str(part)
-        for part in (
-            actors[0],
-            actors[1],
-            session.execute(max_actor).scalar_one(),
-            ties[0],
-            ties[1],
-            session.execute(max_tie).scalar_one(),
-            evidence,
+def _state(session: Session, model: Any, *conditions: Any) -> tuple[Any, ...]:
+    """Return count, sum of versions, sum of ids and the last change of `model`'s rows."""
+    query = sa_select(
+        func.count(),
+        func.coalesce(func.sum(model.version), 0),
+        func.coalesce(func.sum(model.id), 0),
+        func.max(model.updated_at),
+    ).where(*conditions)
+    return tuple(session.execute(query).one())
+
+
+def graph_version(session: Session, municipality: str | None = None) -> str:
+    """Return a text that changes whenever the map of `municipality` (None: the country) may.
+
+    A municipality's version covers its actors, every national actor (they are context
+    on any map), the ties touching its actors and those ties' evidence; an edit elsewhere
+    leaves it alone, and a tie between two municipalities changes both. Counts and sums
+    of ids and versions catch deletions and edits that keep the last change time."""
+    municipality_id = municipality_id_of(session, municipality)
+    if municipality_id is None:
+        parts: tuple[Any, ...] = (
+            *_state(session, Actor),
+            *_state(session, Tie),
+            session.execute(sa_select(func.count()).select_from(TieEvidence)).scalar_one(),
+            session.execute(sa_select(func.sum(TieEvidence.outcome_id))).scalar_one(),
         )
-    )
+        scope = "all"
+    else:
+        home = sa_select(col(Actor.id)).where(col(Actor.municipality_id) == municipality_id)
+        touching = or_(col(Tie.source_id).in_(home), col(Tie.target_id).in_(home))
+        evidence = sa_select(
+            func.count(), func.coalesce(func.sum(TieEvidence.outcome_id), 0)
+        ).where(col(TieEvidence.tie_id).in_(sa_select(col(Tie.id)).where(touching)))
+        parts = (
+            *_state(session, Actor, col(Actor.municipality_id) == municipality_id),
+            *_state(session, Actor, col(Actor.municipality_id).is_(None)),
+            *_state(session, Tie, touching),
+            *session.execute(evidence).one(),
+        )
+        scope = f"m{municipality_id}"
+    text = "|".join(str(part) for part in parts)
+    return f"{scope}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
