@@ -125,6 +125,11 @@ ACTOR_COLUMNS = (
 )
 
 
+_SOURCE = aliased(Actor, name="source_actor")
+_TARGET = aliased(Actor, name="target_actor")
+CHUNK = 1000
+
+
 def _value_filters(actor: Any, filters: GraphFilters) -> list[Any]:
     conditions = []
     if filters.kinds:
@@ -144,33 +149,23 @@ def _tie_conditions(filters: GraphFilters, municipality_id: int | None) -> list[
         ]
     if filters.forms:
         conditions.append(col(Tie.form).in_(sorted(filters.forms)))
-    source, target = _ends()
-    for end in (source, target):
+    for end in (_SOURCE, _TARGET):
         conditions += _value_filters(end, filters)
         if municipality_id is not None:  # each end here or national ...
-            conditions.append(
-                or_(end.municipality_id == municipality_id, end.municipality_id.is_(None))
-            )
+            place = col(end.municipality_id)
+            conditions.append(or_(place == municipality_id, place.is_(None)))
     if municipality_id is not None:  # ... and at least one end here
         home = sa_select(col(Actor.id)).where(col(Actor.municipality_id) == municipality_id)
         conditions.append(or_(col(Tie.source_id).in_(home), col(Tie.target_id).in_(home)))
     return conditions
 
 
-def _ends() -> tuple[Any, Any]:
-    return _SOURCE, _TARGET
-
-
-_SOURCE = aliased(Actor, name="source_actor")
-_TARGET = aliased(Actor, name="target_actor")
-
-
 def _tie_select(columns: Iterable[Any], filters: GraphFilters, municipality_id: int | None) -> Any:
     conditions = _tie_conditions(filters, municipality_id)
     query = sa_select(*columns)
     if municipality_id is not None or filters.kinds or filters.sectors:
-        query = query.join(_SOURCE, _SOURCE.id == Tie.source_id).join(
-            _TARGET, _TARGET.id == Tie.target_id
+        query = query.join(_SOURCE, col(_SOURCE.id) == col(Tie.source_id)).join(
+            _TARGET, col(_TARGET.id) == col(Tie.target_id)
         )
     return query.where(*conditions)
 
@@ -205,9 +200,6 @@ def _actor_rows(
         chunk = ids[start : start + CHUNK]
         rows += session.execute(sa_select(*ACTOR_COLUMNS).where(col(Actor.id).in_(chunk)))
     return rows
-
-
-CHUNK = 1000
 
 
 def tie_evidence(

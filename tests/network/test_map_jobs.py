@@ -80,6 +80,10 @@ def rq_queue():
     connection = Redis.from_url(REDIS_URL)
     for key in connection.scan_iter(match=f"*{name}*"):
         connection.delete(key)
+    for key in connection.scan_iter(match="rq:worker:*"):  # the burst workers it ran
+        if connection.type(key) == b"hash" and connection.hget(key, "queues") == name.encode():
+            connection.delete(key)
+    connection.srem("rq:queues", f"rq:queue:{name}")
     connection.close()
 
 

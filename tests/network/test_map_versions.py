@@ -39,9 +39,7 @@ def test_a_tie_edit_in_one_municipality_leaves_the_other_map_cached(session, two
         maps.prepare_map(session, GraphFilters(slug))
     before = _versions(session)
     tie = ties["helsingor"]
-    tie_service.update_tie(
-        session, tie, {"kind": "referral", "version": tie.version}, by=None
-    )
+    tie_service.update_tie(session, tie, {"kind": "referral", "version": tie.version}, by=None)
     session.flush()
     after = _versions(session)
     assert after["helsingor"] != before["helsingor"]
