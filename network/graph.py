@@ -325,33 +325,47 @@ def _state(session: Session, model: Any, *conditions: Any) -> tuple[Any, ...]:
     return tuple(session.execute(query).one())
 
 
+def _evidence_state(session: Session, *conditions: Any) -> tuple[Any, ...]:
+    """Return count and sums of the evidence rows and their outcomes' versions."""
+    query = (
+        sa_select(
+            func.count(),
+            func.coalesce(func.sum(TieEvidence.outcome_id), 0),
+            func.coalesce(func.sum(Outcome.version), 0),
+            func.max(Outcome.updated_at),
+        )
+        .join(Outcome, col(Outcome.id) == col(TieEvidence.outcome_id))
+        .where(*conditions)
+    )
+    return tuple(session.execute(query).one())
+
+
 def graph_version(session: Session, municipality: str | None = None) -> str:
     """Return a text that changes whenever the map of `municipality` (None: the country) may.
 
     A municipality's version covers its actors, every national actor (they are context
-    on any map), the ties touching its actors and those ties' evidence; an edit elsewhere
-    leaves it alone, and a tie between two municipalities changes both. Counts and sums
-    of ids and versions catch deletions and edits that keep the last change time."""
+    on any map), the ties touching its actors and those ties' evidencing outcomes (their
+    status and title decide what a viewer sees); an edit elsewhere leaves it alone, and
+    a tie between two municipalities changes both. Counts and sums of ids and versions
+    catch deletions and edits that keep the last change time."""
     municipality_id = municipality_id_of(session, municipality)
     if municipality_id is None:
         parts: tuple[Any, ...] = (
             *_state(session, Actor),
             *_state(session, Tie),
-            session.execute(sa_select(func.count()).select_from(TieEvidence)).scalar_one(),
-            session.execute(sa_select(func.sum(TieEvidence.outcome_id))).scalar_one(),
+            *_evidence_state(session),
         )
         scope = "all"
     else:
         home = sa_select(col(Actor.id)).where(col(Actor.municipality_id) == municipality_id)
         touching = or_(col(Tie.source_id).in_(home), col(Tie.target_id).in_(home))
-        evidence = sa_select(
-            func.count(), func.coalesce(func.sum(TieEvidence.outcome_id), 0)
-        ).where(col(TieEvidence.tie_id).in_(sa_select(col(Tie.id)).where(touching)))
         parts = (
             *_state(session, Actor, col(Actor.municipality_id) == municipality_id),
             *_state(session, Actor, col(Actor.municipality_id).is_(None)),
             *_state(session, Tie, touching),
-            *session.execute(evidence).one(),
+            *_evidence_state(
+                session, col(TieEvidence.tie_id).in_(sa_select(col(Tie.id)).where(touching))
+            ),
         )
         scope = f"m{municipality_id}"
     text = "|".join(str(part) for part in parts)

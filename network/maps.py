@@ -13,9 +13,15 @@ with the cheaper estimate (betweenness exact only up to `INLINE_EXACT_UP_TO` act
 stored as provisional and marked `computing` while the background job computes the
 exact one. Without a schedule (CLI, exports) everything is computed now, exactly.
 Focus narrows what is drawn; metrics stay those of the map.
+
+The last `RECENT_MAPS` current maps are also kept in this process's memory, keyed by
+the database, filters, graph version and what the viewer may see, so a warm request
+only reads the version: views share that graph and must not change it.
 Functions may flush (the cache) and never commit. Must not import `app` or Flask.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +40,7 @@ from network.graph import (
 )
 
 CACHE_METRICS_FROM = 300
+RECENT_MAPS = 6
 INLINE_EXACT_UP_TO = 2000
 PROVISIONAL = "provisional"
 # Asks for the layout and metrics of these filters to be computed in the background;
@@ -165,6 +172,41 @@ def _metrics_of(found: Found, graph: nx.MultiGraph) -> tuple[dict[Hashable, Any]
     return per_node, found.payload["summary"]
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    graph: nx.MultiGraph
+    per_node: dict[Hashable, dict[str, Any]]
+    summary: dict[str, Any]
+    answers: dict[str, Any]
+    positions: dict[Hashable, tuple[float, float]]
+
+
+_RECENT: OrderedDict[tuple[Any, ...], _Prepared] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+
+
+def _recent_key(session: Session, filters: GraphFilters, version: str, viewer: Viewer) -> Any:
+    user = viewer.user
+    role = user.role if user is not None and user.active else None
+    database = str(session.get_bind().engine.url)
+    return (database, filters.key(), version, role, viewer.member_of)
+
+
+def _recall(key: Any) -> _Prepared | None:
+    with _RECENT_LOCK:
+        found = _RECENT.get(key)
+        if found is not None:
+            _RECENT.move_to_end(key)
+        return found
+
+
+def _remember(key: Any, prepared: _Prepared) -> None:
+    with _RECENT_LOCK:
+        _RECENT[key] = prepared
+        while len(_RECENT) > RECENT_MAPS:
+            _RECENT.popitem(last=False)
+
+
 def prepare_map(
     session: Session,
     filters: GraphFilters,
@@ -182,6 +224,10 @@ def prepare_map(
     and an older one is shown meanwhile (see the module docstring)."""
     viewer = viewer or Viewer()
     version = graph_version(session, filters.municipality)
+    recent_key = _recent_key(session, filters, version, viewer)
+    recalled = _recall(recent_key)
+    if recalled is not None:
+        return _view(filters, version, recalled, focus, depth)
     graph = build_graph(session, filters, viewer)
     large = graph.number_of_nodes() >= CACHE_METRICS_FROM
     if large:
@@ -212,19 +258,38 @@ def prepare_map(
     )
     if schedule is not None and (found_layout.computing or found_metrics.computing):
         schedule(filters, version)
+    prepared = _Prepared(graph, per_node, summary, metrics.answers(graph, per_node), positions)
+    stale = found_layout.stale or found_metrics.stale
+    computing = found_layout.computing or found_metrics.computing
+    if not stale and not computing:
+        _remember(recent_key, prepared)
+    return _view(filters, version, prepared, focus, depth, stale=stale, computing=computing)
+
+
+def _view(
+    filters: GraphFilters,
+    version: str,
+    prepared: _Prepared,
+    focus: int | None,
+    depth: int,
+    *,
+    stale: bool = False,
+    computing: bool = False,
+) -> MapView:
+    graph = prepared.graph
     shown = focus_graph(graph, focus, depth) if focus is not None else graph
     return MapView(
         filters=filters,
         graph=graph,
         shown=shown,
-        per_node=per_node,
-        summary=summary,
-        answers=metrics.answers(graph, per_node),
-        positions=positions,
+        per_node=prepared.per_node,
+        summary=prepared.summary,
+        answers=prepared.answers,
+        positions=prepared.positions,
         version=version,
         focus=focus,
         depth=depth,
-        cached=["layout", *(["metrics"] if large else [])],
-        stale=found_layout.stale or found_metrics.stale,
-        computing=found_layout.computing or found_metrics.computing,
+        cached=["layout", *(["metrics"] if graph.number_of_nodes() >= CACHE_METRICS_FROM else [])],
+        stale=stale,
+        computing=computing,
     )

@@ -3,6 +3,7 @@
 import pytest
 
 from harvest import actors as actor_service
+from harvest import outcomes
 from harvest import ties as tie_service
 from network import cache, maps
 from network.graph import GraphFilters, graph_version
@@ -92,3 +93,18 @@ def test_a_national_actor_is_context_on_every_map_so_its_edit_changes_all(sessio
     session.flush()
     after = _versions(session)
     assert all(after[k] != before[k] for k in before)
+
+
+def test_publishing_an_evidencing_outcome_changes_only_its_map(
+    session, two_towns, create_outcome
+):
+    h, _f, _funder, ties = two_towns
+    outcome = create_outcome(actor=h[0], status="draft")
+    outcomes.add_tie_evidence(session, outcome, ties["helsingor"], by=None)
+    session.commit()  # one edit per transaction, as in the app
+    before = _versions(session)
+    outcome.status = "final"  # what a public viewer sees on the tie changes
+    session.commit()
+    after = _versions(session)
+    assert after["helsingor"] != before["helsingor"]
+    assert after["fredericia"] == before["fredericia"]
