@@ -54,9 +54,7 @@ class Recorder:
 def _request(engine, filters, schedule):
     """Serve the map JSON as a GET does: prepare_map, store aside, vis data; no commit."""
     with open_session(engine) as session:
-        view = prepare_map(
-            session, filters, keep=cache.store_aside(engine), schedule=schedule
-        )
+        view = prepare_map(session, filters, keep=cache.store_aside(engine), schedule=schedule)
         data = render.vis_data(view, render.Labels())
         session.rollback()
     return view, data

@@ -95,9 +95,7 @@ def test_a_national_actor_is_context_on_every_map_so_its_edit_changes_all(sessio
     assert all(after[k] != before[k] for k in before)
 
 
-def test_publishing_an_evidencing_outcome_changes_only_its_map(
-    session, two_towns, create_outcome
-):
+def test_publishing_an_evidencing_outcome_changes_only_its_map(session, two_towns, create_outcome):
     h, _f, _funder, ties = two_towns
     outcome = create_outcome(actor=h[0], status="draft")
     outcomes.add_tie_evidence(session, outcome, ties["helsingor"], by=None)
