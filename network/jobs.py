@@ -22,10 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from harvest.db import unit_of_work
-from network import cache
+from network import cache, maps
 from network.graph import GraphFilters, build_graph, graph_version
 from network.maps import (
-    CACHE_METRICS_FROM,
     Schedule,
     compute_layout_payload,
     compute_metrics_payload,
@@ -66,7 +65,7 @@ def recompute(session: Session, filters: GraphFilters, *, force: bool = True) ->
     if force or not _current(session, lkey, version):
         cache.store(session, lkey, version, compute_layout_payload(session, filters, graph))
         done_layout = True
-    if graph.number_of_nodes() >= CACHE_METRICS_FROM:
+    if graph.number_of_nodes() >= maps.CACHE_METRICS_FROM:
         mkey = metrics_key(filters)
         if force or not _current(session, mkey, version):
             payload = compute_metrics_payload(graph)

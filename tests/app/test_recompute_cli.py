@@ -33,7 +33,7 @@ def test_recompute_one_municipality_says_what_it_stored(runner, session, town):
 def test_recompute_all_covers_every_municipality_and_the_country(
     runner, session, town, monkeypatch
 ):
-    monkeypatch.setattr(jobs, "CACHE_METRICS_FROM", 2)
+    monkeypatch.setattr(maps, "CACHE_METRICS_FROM", 2)
     result = runner.invoke(main, ["recompute", "--all"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()

@@ -17,7 +17,6 @@ REDIS_URL = "redis://127.0.0.1:6379/11"  # a database of the shared Redis for th
 def town(session, create_municipality, create_actor, create_tie, monkeypatch):
     """Helsingør with a chain of five actors, large enough to cache its metrics."""
     monkeypatch.setattr(maps, "CACHE_METRICS_FROM", 3)
-    monkeypatch.setattr(jobs, "CACHE_METRICS_FROM", 3)
     create_municipality()
     people = [create_actor(name=f"Forening {i}", municipality="helsingor") for i in range(5)]
     ties = [create_tie(a, b) for a, b in zip(people, people[1:], strict=False)]
