@@ -61,10 +61,7 @@ def recompute(session: Session, filters: GraphFilters, *, force: bool = True) ->
     graph = build_graph(session, filters)
     done_layout = done_metrics = False
     method = ""
-    lkey = layout_key(filters)
-    if force or not _current(session, lkey, version):
-        cache.store(session, lkey, version, compute_layout_payload(session, filters, graph))
-        done_layout = True
+    community = None
     if graph.number_of_nodes() >= maps.CACHE_METRICS_FROM:
         mkey = metrics_key(filters)
         if force or not _current(session, mkey, version):
@@ -72,6 +69,12 @@ def recompute(session: Session, filters: GraphFilters, *, force: bool = True) ->
             cache.store(session, mkey, version, payload)
             method = payload["summary"]["betweenness_method"]["method"]
             done_metrics = True
+            community = {n: m["community"] for n, m in payload["nodes"]}
+    lkey = layout_key(filters)
+    if force or not _current(session, lkey, version):
+        placed = compute_layout_payload(session, filters, graph, community)
+        cache.store(session, lkey, version, placed)
+        done_layout = True
     return Recomputed(
         filters,
         version,

@@ -89,11 +89,19 @@ def metrics_key(filters: GraphFilters) -> str:
     return cache.cache_key("metrics", filters.key())
 
 
-def compute_layout_payload(session: Session, filters: GraphFilters, graph: nx.MultiGraph) -> Any:
-    """Compute the layout of the municipality's unfiltered map (`graph` if it is that map)."""
+def compute_layout_payload(
+    session: Session,
+    filters: GraphFilters,
+    graph: nx.MultiGraph,
+    community: dict[Hashable, int] | None = None,
+) -> Any:
+    """Compute the layout of the municipality's unfiltered map (`graph` if it is that map).
+
+    `community`, the communities of that unfiltered map if known, spares finding them again."""
     base = GraphFilters(filters.municipality)
-    unfiltered = graph if filters == base else build_graph(session, base)
-    placed = layout.compute_layout(simple_graph(unfiltered))
+    if filters != base:
+        graph, community = build_graph(session, base), None
+    placed = layout.compute_layout(simple_graph(graph), community)
     return {"positions": [[n, x, y] for n, (x, y) in placed.items()]}
 
 
