@@ -1,11 +1,13 @@
-"""`brobyg export graph`, `brobyg map`, `brobyg import graph` and the synthetic municipality
-of `brobyg demo --scale N`: the social-capital graph from the command line."""
+"""`brobyg export graph`, `brobyg map`, `brobyg import graph`, `brobyg recompute`, `brobyg
+worker` and the synthetic municipality of `brobyg demo --scale N`: the social-capital
+graph from the command line."""
 
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -20,9 +22,10 @@ from app.cli import (
 )
 from app.i18n import translate
 from harvest import audit, db
+from harvest.actors import list_municipalities
 from harvest.audit import AuditAction
-from network import exports, kumu_import, scale
-from network.graph import parse_filters
+from network import exports, jobs, kumu_import, scale
+from network.graph import GraphFilters, parse_filters
 from network.maps import MapView, prepare_map
 
 
@@ -176,3 +179,76 @@ def load_synthetic(size: int) -> None:
                 slug=report.slug,
             )
         )
+
+
+def _recomputed(name: str, done: jobs.Recomputed) -> str:
+    if done.metrics:
+        method = _("exact") if done.method == "exact" else _("sampled")
+        return _(
+            "%(name)s: %(actors)s actors, %(ties)s ties; stored the layout and the metrics "
+            "(%(method)s betweenness) in %(seconds)s s.",
+            name=name,
+            actors=done.actors,
+            ties=done.ties,
+            method=method,
+            seconds=f"{done.seconds:.1f}",
+        )
+    return _(
+        "%(name)s: %(actors)s actors, %(ties)s ties; stored the layout in %(seconds)s s "
+        "(the metrics of a map this small are computed when it is shown).",
+        name=name,
+        actors=done.actors,
+        ties=done.ties,
+        seconds=f"{done.seconds:.1f}",
+    )
+
+
+@main.command("recompute")
+@MUNICIPALITY
+@click.option("--all", "every", is_flag=True, help="Every municipality and the whole country.")
+@user_errors
+def recompute_command(municipality: str | None, every: bool) -> None:
+    """Compute and store maps' layouts and metrics now (default: the map of the country)."""
+    with db.unit_of_work(_engine()) as session:
+        parse_filters(session, {"municipality": municipality})
+        if every:
+            wanted = [(m.slug, m.name) for m in list_municipalities(session)]
+        elif municipality:
+            wanted = [(municipality, municipality_name(session, municipality))]
+        else:
+            wanted = []
+    if every or not municipality:
+        wanted.append((None, _("Every municipality")))
+    for slug, name in wanted:
+        with db.unit_of_work(_engine()) as session:
+            done = jobs.recompute(session, GraphFilters(slug))
+        click.echo(_recomputed(name, done))
+
+
+def municipality_name(session: Any, slug: str) -> str:
+    """Return the name of the municipality `slug`."""
+    from harvest.actors import municipality_by_slug
+
+    return municipality_by_slug(session, slug).name
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@user_errors
+def worker_command(burst: bool) -> None:
+    """Compute maps' layouts and metrics from the queue in Redis (BROBYG_REDIS_URL)."""
+    from redis.exceptions import RedisError
+
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        raise UserError(
+            _(
+                "Set BROBYG_REDIS_URL to the Redis the app processes use; without it each "
+                "app process computes its maps in a thread of its own."
+            )
+        )
+    click.echo(_("Computing maps from the queue %(queue)s (stop with Ctrl+C).", queue=jobs.QUEUE))
+    try:
+        jobs.work(_engine(), url, burst=burst)
+    except RedisError as error:
+        raise UserError(_("Could not reach Redis: %(problem)s", problem=str(error))) from None

@@ -9,7 +9,7 @@ and a failure to store it never fails the page. No SQL here.
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -22,7 +22,7 @@ from app.params import date_value, int_value
 from harvest import accounts, actors, harvests
 from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
-from network import cache, exports, metrics, render, timeline
+from network import cache, exports, jobs, metrics, render, timeline
 from network.graph import GraphFilters, Viewer, parse_filters
 from network.maps import MapView, prepare_map
 
@@ -118,7 +118,10 @@ def _map_from_request() -> MapView:
     if depth not in (1, 2):
         raise ValidationFailed({"depth": (N_("Choose 1 or 2 steps."), {})})
     keep = cache.store_aside(engine())  # for the next visitor
-    return prepare_map(db(), filters, _viewer(), focus=focus, depth=depth, keep=keep)
+    schedule = jobs.scheduler_for(engine(), current_app.config["REDIS_URL"])
+    return prepare_map(
+        db(), filters, _viewer(), focus=focus, depth=depth, keep=keep, schedule=schedule
+    )
 
 
 def _size() -> str:

@@ -1,7 +1,8 @@
 """Computed layouts and metrics kept in the `ComputedResult` table until the graph changes.
 
 A result is stored under a key with the graph version it was computed from
-(`network.graph.graph_version`); a different version recomputes and replaces it.
+(`network.graph.graph_version`); a different version recomputes and replaces it, and
+until then the older result can still be read (`read_entry`) and shown as stale.
 The table is shared by every app process, so nothing lives only in one process.
 Functions flush and never commit; a reader that must not write in its own session
 (every GET) passes `keep=store_aside(engine)`, which stores the result in a short
@@ -34,10 +35,20 @@ def cache_key(kind: str, name: str) -> str:
 
 def read_cached(session: Session, key: str, version: str) -> dict[str, Any] | None:
     """Return the payload stored under `key` if it was computed from `version`."""
-    row = session.scalars(select(ComputedResult).where(col(ComputedResult.key) == key)).first()
-    if row is None or row.source_version != version:
+    found = read_entry(session, key)
+    if found is None or found[0] != version:
         return None
-    return dict(row.payload)
+    return found[1]
+
+
+def read_entry(session: Session, key: str) -> tuple[str, dict[str, Any]] | None:
+    """Return the version and payload stored under `key`, whichever version it was."""
+    row = session.execute(
+        select(ComputedResult.source_version, ComputedResult.payload).where(
+            col(ComputedResult.key) == key
+        )
+    ).first()
+    return None if row is None else (row[0], dict(row[1]))
 
 
 def store(session: Session, key: str, version: str, payload: dict[str, Any]) -> None:

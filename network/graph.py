@@ -11,6 +11,7 @@ context, national actors (no municipality) tied to them; those are marked
 Must not import `app` or Flask.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from harvest import access
@@ -112,28 +114,64 @@ def _municipality_slugs(session: Session) -> dict[int, str]:
     return {mid: slug for mid, slug in session.execute(select(Municipality.id, Municipality.slug))}
 
 
-def _actor_rows(session: Session, municipality_id: int | None) -> list[Any]:
-    query = sa_select(
-        col(Actor.id),
-        col(Actor.name),
-        col(Actor.slug),
-        col(Actor.kind),
-        col(Actor.sector),
-        col(Actor.tier),
-        col(Actor.municipality_id),
-    )
-    if municipality_id is not None:
-        query = query.where(
-            or_(
-                col(Actor.municipality_id) == municipality_id,
-                col(Actor.municipality_id).is_(None),
-            )
+ACTOR_COLUMNS = (
+    col(Actor.id),
+    col(Actor.name),
+    col(Actor.slug),
+    col(Actor.kind),
+    col(Actor.sector),
+    col(Actor.tier),
+    col(Actor.municipality_id),
+)
+
+
+_SOURCE = aliased(Actor, name="source_actor")
+_TARGET = aliased(Actor, name="target_actor")
+CHUNK = 1000
+
+
+def _value_filters(actor: Any, filters: GraphFilters) -> list[Any]:
+    conditions = []
+    if filters.kinds:
+        conditions.append(actor.kind.in_(sorted(filters.kinds)))
+    if filters.sectors:
+        conditions.append(actor.sector.in_(sorted(filters.sectors)))
+    return conditions
+
+
+def _tie_conditions(filters: GraphFilters, municipality_id: int | None) -> list[Any]:
+    """Return the WHERE conditions that pick the map's ties (joined to `_ends`)."""
+    conditions: list[Any] = []
+    if filters.as_of is not None:
+        conditions += [
+            or_(col(Tie.start).is_(None), col(Tie.start) <= filters.as_of),
+            or_(col(Tie.end).is_(None), col(Tie.end) >= filters.as_of),
+        ]
+    if filters.forms:
+        conditions.append(col(Tie.form).in_(sorted(filters.forms)))
+    for end in (_SOURCE, _TARGET):
+        conditions += _value_filters(end, filters)
+        if municipality_id is not None:  # each end here or national ...
+            place = col(end.municipality_id)
+            conditions.append(or_(place == municipality_id, place.is_(None)))
+    if municipality_id is not None:  # ... and at least one end here
+        home = sa_select(col(Actor.id)).where(col(Actor.municipality_id) == municipality_id)
+        conditions.append(or_(col(Tie.source_id).in_(home), col(Tie.target_id).in_(home)))
+    return conditions
+
+
+def _tie_select(columns: Iterable[Any], filters: GraphFilters, municipality_id: int | None) -> Any:
+    conditions = _tie_conditions(filters, municipality_id)
+    query = sa_select(*columns)
+    if municipality_id is not None or filters.kinds or filters.sectors:
+        query = query.join(_SOURCE, col(_SOURCE.id) == col(Tie.source_id)).join(
+            _TARGET, col(_TARGET.id) == col(Tie.target_id)
         )
-    return list(session.execute(query))
+    return query.where(*conditions)
 
 
-def _tie_rows(session: Session, actor_ids: set[int] | None, as_of: date | None) -> list[Any]:
-    query = sa_select(
+def _tie_rows(session: Session, filters: GraphFilters, municipality_id: int | None) -> list[Any]:
+    columns = (
         col(Tie.id),
         col(Tie.source_id),
         col(Tie.target_id),
@@ -144,24 +182,36 @@ def _tie_rows(session: Session, actor_ids: set[int] | None, as_of: date | None) 
         col(Tie.start),
         col(Tie.end),
         col(Tie.strength),
-    ).order_by(col(Tie.id))
-    if as_of is not None:
-        query = query.where(
-            and_(
-                or_(col(Tie.start).is_(None), col(Tie.start) <= as_of),
-                or_(col(Tie.end).is_(None), col(Tie.end) >= as_of),
-            )
-        )
-    rows = list(session.execute(query))
-    if actor_ids is None:
-        return rows
-    return [r for r in rows if r.source_id in actor_ids and r.target_id in actor_ids]
+    )
+    query = _tie_select(columns, filters, municipality_id).order_by(col(Tie.id))
+    return list(session.execute(query))
+
+
+def _actor_rows(
+    session: Session, filters: GraphFilters, municipality_id: int | None, context: set[int]
+) -> list[Any]:
+    """Return the map's actors: those of the municipality (or all) and the `context` ids."""
+    query = sa_select(*ACTOR_COLUMNS).where(*_value_filters(Actor, filters))
+    if municipality_id is None:
+        return list(session.execute(query))
+    rows = list(session.execute(query.where(col(Actor.municipality_id) == municipality_id)))
+    ids = sorted(context)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows += session.execute(sa_select(*ACTOR_COLUMNS).where(col(Actor.id).in_(chunk)))
+    return rows
 
 
 def tie_evidence(
-    session: Session, tie_ids: Iterable[int], viewer: Viewer
+    session: Session,
+    tie_ids: Iterable[int],
+    viewer: Viewer,
+    *,
+    among: Any = None,
 ) -> dict[int, list[tuple[int, str]]]:
-    """Return, per tie, the (id, title) of the outcomes evidencing it that `viewer` may see."""
+    """Return, per tie, the (id, title) of the outcomes evidencing it that `viewer` may see.
+
+    `among`, a select of tie ids, narrows the query in SQL (else every tie's evidence is read)."""
     wanted = set(tie_ids)
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if not wanted:
@@ -178,6 +228,8 @@ def tie_evidence(
         .join(Harvest, col(Harvest.id) == Outcome.harvest_id)
         .order_by(col(Outcome.id))
     )
+    if among is not None:
+        query = query.where(col(TieEvidence.tie_id).in_(among))
     member_of = set(viewer.member_of)
     for tie_id, outcome_id, title, status, group_id in session.execute(query):
         if tie_id in wanted and access.can_see_outcome(viewer.user, status, group_id, member_of):
@@ -188,19 +240,22 @@ def tie_evidence(
 def build_graph(
     session: Session, filters: GraphFilters | None = None, viewer: Viewer | None = None
 ) -> nx.MultiGraph:
-    """Build the map's graph: actors are nodes (by id), ties are keyed edges (by tie id)."""
+    """Build the map's graph: actors are nodes (by id), ties are keyed edges (by tie id).
+
+    The database picks the actors, ties and evidence of the municipality and filters;
+    national actors come along as context only when a shown tie reaches them."""
     filters = filters or GraphFilters()
     viewer = viewer or Viewer()
     municipality_id = municipality_id_of(session, filters.municipality)
     slugs = _municipality_slugs(session)
     graph = nx.MultiGraph(filters=filters.key())
-    home: set[int] = set()
-    for row in _actor_rows(session, municipality_id):
-        if filters.kinds and row.kind not in filters.kinds:
-            continue
-        if filters.sectors and row.sector not in filters.sectors:
-            continue
+    ties = _tie_rows(session, filters, municipality_id)
+    ends = {r.source_id for r in ties} | {r.target_id for r in ties}
+    rows = _actor_rows(session, filters, municipality_id, ends)
+    for row in rows:
         context = municipality_id is not None and row.municipality_id is None
+        if context and row.id not in ends:
+            continue
         graph.add_node(
             row.id,
             name=row.name,
@@ -211,15 +266,10 @@ def build_graph(
             municipality=slugs.get(row.municipality_id, "") if row.municipality_id else "",
             context=context,
         )
-        if not context:
-            home.add(row.id)
-    ties = [
-        r
-        for r in _tie_rows(session, set(graph.nodes), filters.as_of)
-        if (not filters.forms or r.form in filters.forms)
-        and (municipality_id is None or r.source_id in home or r.target_id in home)
-    ]
-    evidence = tie_evidence(session, (r.id for r in ties), viewer)
+    among = None
+    if filters != GraphFilters():
+        among = _tie_select((col(Tie.id),), filters, municipality_id)
+    evidence = tie_evidence(session, (r.id for r in ties), viewer, among=among)
     for r in ties:
         shown = evidence.get(r.id, [])
         graph.add_edge(
@@ -239,9 +289,6 @@ def build_graph(
             evidence=[oid for oid, _title in shown],
             evidence_titles=[title for _oid, title in shown],
         )
-    if municipality_id is not None:
-        lonely = [n for n, d in graph.nodes(data=True) if d["context"] and graph.degree(n) == 0]
-        graph.remove_nodes_from(lonely)
     return graph
 
 
@@ -267,22 +314,59 @@ def focus_graph(graph: nx.MultiGraph, actor_id: int, depth: int) -> nx.MultiGrap
     return graph.subgraph(near).copy()
 
 
-def graph_version(session: Session) -> str:
-    """Return a text that changes whenever actors, ties or their evidence change."""
-    actors = session.execute(select(func.count(), func.max(Actor.updated_at))).one()
-    ties = session.execute(select(func.count(), func.max(Tie.updated_at))).one()
-    evidence = session.execute(select(func.count()).select_from(TieEvidence)).scalar_one()
-    max_actor = select(func.max(Actor.id))
-    max_tie = select(func.max(Tie.id))
-    return ":".join(
-        str(part)
-        for part in (
-            actors[0],
-            actors[1],
-            session.execute(max_actor).scalar_one(),
-            ties[0],
-            ties[1],
-            session.execute(max_tie).scalar_one(),
-            evidence,
+def _state(session: Session, model: Any, *conditions: Any) -> tuple[Any, ...]:
+    """Return count, sum of versions, sum of ids and the last change of `model`'s rows."""
+    query = sa_select(
+        func.count(),
+        func.coalesce(func.sum(model.version), 0),
+        func.coalesce(func.sum(model.id), 0),
+        func.max(model.updated_at),
+    ).where(*conditions)
+    return tuple(session.execute(query).one())
+
+
+def _evidence_state(session: Session, *conditions: Any) -> tuple[Any, ...]:
+    """Return count and sums of the evidence rows and their outcomes' versions."""
+    query = (
+        sa_select(
+            func.count(),
+            func.coalesce(func.sum(TieEvidence.outcome_id), 0),
+            func.coalesce(func.sum(Outcome.version), 0),
+            func.max(Outcome.updated_at),
         )
+        .join(Outcome, col(Outcome.id) == col(TieEvidence.outcome_id))
+        .where(*conditions)
     )
+    return tuple(session.execute(query).one())
+
+
+def graph_version(session: Session, municipality: str | None = None) -> str:
+    """Return a text that changes whenever the map of `municipality` (None: the country) may.
+
+    A municipality's version covers its actors, every national actor (they are context
+    on any map), the ties touching its actors and those ties' evidencing outcomes (their
+    status and title decide what a viewer sees); an edit elsewhere leaves it alone, and
+    a tie between two municipalities changes both. Counts and sums of ids and versions
+    catch deletions and edits that keep the last change time."""
+    municipality_id = municipality_id_of(session, municipality)
+    if municipality_id is None:
+        parts: tuple[Any, ...] = (
+            *_state(session, Actor),
+            *_state(session, Tie),
+            *_evidence_state(session),
+        )
+        scope = "all"
+    else:
+        home = sa_select(col(Actor.id)).where(col(Actor.municipality_id) == municipality_id)
+        touching = or_(col(Tie.source_id).in_(home), col(Tie.target_id).in_(home))
+        parts = (
+            *_state(session, Actor, col(Actor.municipality_id) == municipality_id),
+            *_state(session, Actor, col(Actor.municipality_id).is_(None)),
+            *_state(session, Tie, touching),
+            *_evidence_state(
+                session, col(TieEvidence.tie_id).in_(sa_select(col(Tie.id)).where(touching))
+            ),
+        )
+        scope = f"m{municipality_id}"
+    text = "|".join(str(part) for part in parts)
+    return f"{scope}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
