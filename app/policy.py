@@ -46,6 +46,7 @@ ROUTES: dict[str, Rule] = {
     "knowledge.page": PUBLIC,
     "directory.index": PUBLIC,
     "directory.actor": PUBLIC,
+    "suggestions.actors": PUBLIC,  # actor names, public like the directory
     "maps.index": PUBLIC,
     "maps.changes": PUBLIC,
     "maps.download": PUBLIC,
