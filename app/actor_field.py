@@ -159,6 +159,7 @@ class ActorField(Field):
             "type": "text",
             "id": text_id,
             "name": self.name + TEXT_SUFFIX,
+            "value": "",
             "autocomplete": "off",
             "spellcheck": "false",
             "aria_describedby": " ".join(
