@@ -62,7 +62,7 @@ def _ranked(session: Session, query: str, municipality_id: int | None, limit: in
 
 
 def _closeness(key: str, actor: Actor) -> int:
-    """Order names: the typed text starts the name, then starts a word of it, then the rest."""
+    """Rank a name: 0 the typed text starts it, 1 each typed word starts a word of it, else 2."""
     name = name_key(actor.name)
     if name.startswith(key):
         return 0
@@ -85,9 +85,12 @@ def suggest_actors(
     limit = max(1, min(limit, MAX_SUGGESTIONS))
     query = (query or "")[:MAX_QUERY]
     key = name_key(query)
-    found = _ranked(session, query, municipality_id, _CANDIDATES)
-    found.sort(key=lambda actor: (_closeness(key, actor), len(actor.name)))
-    found = found[:limit]
+    # The full-text index also holds profiles and tags; only names are offered here.
+    ranked = [
+        (_closeness(key, a), a) for a in _ranked(session, query, municipality_id, _CANDIDATES)
+    ]
+    ranked.sort(key=lambda pair: (pair[0], len(pair[1].name)))
+    found = [actor for closeness, actor in ranked if closeness < 2][:limit]
     towns = _municipality_names(session, {a.municipality_id for a in found if a.municipality_id})
     return [
         Suggestion(a.id or 0, a.name, a.kind, towns.get(a.municipality_id or 0, "")) for a in found
