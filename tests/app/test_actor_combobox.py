@@ -103,7 +103,7 @@ def test_a_typed_name_records_the_actor_without_javascript(client, setup, more, 
 def test_an_unknown_name_changes_nothing_and_names_near_matches(client, setup, more, session):  # noqa: F811
     login(client, "medlem@example.dk")
     response = client.post(
-        f"/harvests/hel/outcomes/new?lang=en",
+        "/harvests/hel/outcomes/new?lang=en",
         data={
             "title": "Caféen henviser",
             "changed_actor_id": "",

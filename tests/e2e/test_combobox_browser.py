@@ -2,6 +2,7 @@
 English, on a wide screen and a phone, and the combobox passes axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import login, serious_violations
 
@@ -79,7 +80,7 @@ def test_actors_are_picked_with_the_keyboard_alone(live_server, screen):
     assert changed.input_value() == "Café Vinkeldammen"
     assert changed.get_attribute("aria-expanded") == "false"
     assert page.locator("input[name=changed_actor_id]").input_value() != ""
-    assert "Café Vinkeldammen" in status.text_content()
+    expect(status).to_contain_text("Café Vinkeldammen")  # announced
 
     contributors = page.get_by_role("combobox", name=words["contributors"])
     contributors.focus()
