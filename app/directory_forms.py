@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
-from app.actor_field import ActorField
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
 from app.i18n import FORM_LABELS
+from app.pickers import ActorField
 
 FREQUENCY_LABELS = {
     "once": _l("Once"),

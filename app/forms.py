@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from app.actor_field import ActorField
 from app.i18n import FORM_LABELS
+from app.pickers import ActorField, OutcomeField
 
 KIND_LABELS = {
     "municipal_service": _l("Municipal service"),
@@ -159,7 +159,7 @@ class CommentForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    other_id = SelectField(_l("Outcome"), coerce=str, validate_choice=False)
+    other_id = OutcomeField(_l("Outcome"))
     direction = SelectField(
         _l("Direction"),
         choices=options(

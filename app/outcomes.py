@@ -328,9 +328,8 @@ def detail(outcome_id: int) -> Any:
     link_form = LinkForm(version=outcome.version)
     tie_form = TieForm(version=outcome.version)
     if can_write:
-        link_form.other_id.choices = options(
-            outcomes.outcome_choices(db(), view.harvest, outcome.id)
-        )
+        link_form.other_id.harvest_id = view.harvest.id
+        link_form.other_id.exclude = outcome.id
         tie_form.source_id.data = str(outcome.changed_actor_id or "")
     flags, smart = outcomes.advice(db(), outcome) if can_write else ([], {})
     return render_template(
@@ -408,6 +407,12 @@ def link(outcome_id: int) -> Any:
     """Record that this outcome led to another, or came from it."""
     outcome, _harvest, user, _member_of = _writable_outcome(outcome_id)
     form = LinkForm()
+    form.other_id.harvest_id, form.other_id.exclude = outcome.harvest_id, outcome.id
+    problems = form.other_id.resolve()
+    for message in problems:
+        flash(f"{form.other_id.label.text}: {message}", "error")
+    if problems or not form.other_id.data:
+        return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#chains")
     other = outcomes.get_outcome(db(), int_value(form.other_id.data) or 0)
     if other.harvest_id != outcome.harvest_id:
         abort(400)

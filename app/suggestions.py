@@ -1,14 +1,15 @@
-"""Suggestions while typing: the JSON that feeds the actor comboboxes (`static/js/combobox.js`)."""
+"""Suggestions while typing: the JSON that feeds the comboboxes (`static/js/combobox.js`)."""
 
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from app.auth import signed_in_user
 from app.database import db
-from app.forms import KIND_LABELS
+from app.forms import KIND_LABELS, STATUS_LABELS
 from app.i18n import field_errors
 from app.params import int_value
-from harvest import actor_names, actors
+from harvest import accounts, actor_names, actors, outcome_titles
 from harvest.errors import ValidationFailed
 
 bp = Blueprint("suggestions", __name__)
@@ -37,4 +38,34 @@ def suggest_actors() -> Any:
     ]
     response = jsonify(items=items, q=query)
     response.headers["Cache-Control"] = "private, max-age=30"
+    return response
+
+
+@bp.route("/outcomes/forslag", endpoint="outcomes")
+def suggest_outcomes() -> Any:
+    """Return the outcomes of `harvest` (an id) the viewer may see that best match `q`, JSON.
+
+    `exclude` leaves one out (the outcome being linked from)."""
+    user = signed_in_user()
+    member_of = accounts.group_ids_of(db(), user) if user else set()
+    found = outcome_titles.suggest_outcomes(
+        db(),
+        int_value(request.args.get("harvest")) or 0,
+        request.args.get("q", "")[:200],
+        viewer=user,
+        member_of=member_of,
+        exclude=int_value(request.args.get("exclude")),
+        limit=int_value(request.args.get("limit")) or 10,
+    )
+    items = [
+        {
+            "id": o.id,
+            "name": o.title,
+            "kind": f"#{o.id} · {STATUS_LABELS.get(o.status, o.status)}",
+            "municipality": o.when_start.isoformat() if o.when_start else "",
+        }
+        for o in found
+    ]
+    response = jsonify(items=items)
+    response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -1,9 +1,10 @@
-"""Form fields that pick one actor or several without listing them all.
+"""Form fields that pick actors (or an outcome) by name, without listing them all.
 
-Each renders a text input that `static/js/combobox.js` turns into an ARIA combobox fed by
-`/aktoerer/forslag`; the chosen ids travel in inputs named like the old `<select>`s, so
-the views read `field.data` as before. Without JavaScript the person types a name (several
-separated by ";") and `harvest.actor_names` resolves it, or says which names come close.
+Each renders a text input that `static/js/combobox.js` turns into an ARIA combobox fed by a
+suggestion route (`app/suggestions.py`); the chosen ids travel in inputs named like the old
+`<select>`s, so the views read `field.data` as before. Without JavaScript the person types a
+name (several separated by ";") and the domain (`harvest.actor_names`,
+`harvest.outcome_titles`) resolves it, or says which come close; nothing changes then.
 """
 
 from typing import Any
@@ -15,16 +16,19 @@ from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
+from app.auth import signed_in_user
 from app.database import db
 from app.i18n import translate
 from app.params import int_value
-from harvest import actor_names, actors
-from harvest.errors import N_, ValidationFailed
+from harvest import accounts, actor_names, actors, outcome_titles
+from harvest.errors import N_
 
 SEPARATOR = ";"
 TEXT_SUFFIX = "_name"
 HOW_ONE = N_("Type part of the name and choose from the suggestions, or type the whole name.")
 HOW_MANY = N_("Type part of a name and choose from the suggestions; separate whole names with “;”.")
+HOW_OUTCOME = N_("Type words of its headline, or its number, and choose from the suggestions.")
+Problem = tuple[str, dict[str, Any]]
 
 
 def _attributes(values: dict[str, Any]) -> Markup:
@@ -39,22 +43,38 @@ def _attributes(values: dict[str, Any]) -> Markup:
     return Markup("").join(parts)
 
 
-class ActorField(Field):
-    """One actor (`data`: its id as text, "" for none), or with `multiple` a list of ids."""
+class PickerField(Field):
+    """Records picked by name: one (`data`: its id as text, "" for none) or, with `multiple`,
+    a list of ids. Subclasses say how records are named, matched and suggested."""
 
     def __init__(
-        self,
-        label: Any = None,
-        validators: Any = None,
-        *,
-        multiple: bool = False,
-        municipality: str | None = None,
-        **kwargs: Any,
+        self, label: Any = None, validators: Any = None, *, multiple: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(label, validators, **kwargs)
         self.multiple = multiple
-        self.municipality = municipality
         self.typed: str | None = None
+
+    # --- what a kind of record supplies -------------------------------------------
+
+    def names(self, ids: set[int]) -> dict[int, str]:
+        """Return the names of the records with `ids`."""
+        raise NotImplementedError
+
+    def key(self, text: str) -> str:
+        """Return `text` folded the way names are compared."""
+        return actor_names.name_key(text)
+
+    def match(self, typed: str) -> tuple[int | None, Problem | None]:
+        """Return the id of the record called `typed`, or the problem to show."""
+        raise NotImplementedError
+
+    def source(self) -> str:
+        """Return the URL of the suggestions."""
+        raise NotImplementedError
+
+    def texts(self) -> dict[str, str]:
+        """Return what the combobox says: how to use it and how many it found."""
+        raise NotImplementedError
 
     # --- reading what was posted -------------------------------------------------
 
@@ -79,7 +99,7 @@ class ActorField(Field):
             self.data = next((str(v) for v in valuelist if int_value(str(v))), "")
 
     def ids(self) -> list[int]:
-        """Return the chosen actor ids."""
+        """Return the chosen ids."""
         values = self.data if self.multiple else [self.data]
         return [i for v in values or [] if (i := int_value(str(v))) is not None]
 
@@ -87,33 +107,30 @@ class ActorField(Field):
         """Resolve typed names to ids; return the translated problems (nothing then changes)."""
         if self.typed is None:
             return []
-        session = db()
         if not self.multiple:
-            typed = self.typed
             chosen = self.ids()
-            if not actor_names.name_key(typed):
+            if not self.key(self.typed):
                 self.data = ""
                 return []
-            if chosen:
-                names = actors.actor_names(session, set(chosen))
-                if actor_names.name_key(names.get(chosen[0], "")) == actor_names.name_key(typed):
-                    return []
-            try:
-                found = actor_names.resolve_actor(session, typed, field_name=self.name)
-            except ValidationFailed as error:
-                return [translate(msg, params) for msg, params in error.errors.values()]
-            self.data = str(found.id) if found else ""
+            if chosen and self.key(self.names({chosen[0]}).get(chosen[0], "")) == self.key(
+                self.typed
+            ):
+                return []
+            found, problem = self.match(self.typed)
+            if problem is not None:
+                return [translate(*problem)]
+            self.data = str(found) if found else ""
             return []
         problems: list[str] = []
         ids = list(self.data or [])
         for part in self.typed.split(SEPARATOR):
-            if not actor_names.name_key(part):
+            if not self.key(part):
                 continue
-            match = actor_names.match_actor(session, part)
-            if match.actor is not None:
-                ids.append(str(match.actor.id))
-            elif match.problem is not None:
-                problems.append(translate(*match.problem))
+            found, problem = self.match(part)
+            if found is not None:
+                ids.append(str(found))
+            elif problem is not None:
+                problems.append(translate(*problem))
         if not problems:
             self.data = list(dict.fromkeys(ids))
             self.typed = ""
@@ -128,7 +145,7 @@ class ActorField(Field):
         """Return chosen ids as names (for the conflict page)."""
         values = values if isinstance(values, list | tuple) else [values]
         ids = [i for v in values if (i := int_value(str(v))) is not None]
-        names = actors.actor_names(db(), set(ids))
+        names = self.names(set(ids))
         return "; ".join(names.get(i, str(i)) for i in ids)
 
     # --- rendering ----------------------------------------------------------------
@@ -136,20 +153,18 @@ class ActorField(Field):
     def __call__(self, **kwargs: Any) -> Markup:
         g.combobox = True  # base.html then loads the script
         ids = self.ids()
-        names = actors.actor_names(db(), set(ids)) if ids else {}
-        params = {"municipality": self.municipality} if self.municipality else {}
+        names = self.names(set(ids)) if ids else {}
         text_id = kwargs.pop("id", self.id)
+        texts = self.texts()
         wrapper = {
             "class": "combobox",
             "data_combobox": True,
             "data_multiple": self.multiple or None,
             "data_name": self.name,
-            "data_source": url_for("suggestions.actors", **params),
-            "data_none": _("No actor matches. Check the spelling."),
-            "data_one": _("1 actor found. Use the up and down arrow keys to choose."),
-            "data_many": _(
-                "%(num)s actors found. Use the up and down arrow keys to choose.", num="{n}"
-            ),
+            "data_source": self.source(),
+            "data_none": texts["none"],
+            "data_one": texts["one"],
+            "data_many": texts["many"],
             "data_chosen": _("Chosen: %(name)s", name="{name}"),
             "data_removed": _("Removed: %(name)s", name="{name}"),
             "data_remove": _("Remove %(name)s", name="{name}"),
@@ -168,8 +183,9 @@ class ActorField(Field):
             "aria_invalid": kwargs.get("aria_invalid"),
             "class": kwargs.get("class_"),
         }
-        how = _(HOW_MANY) if self.multiple else _(HOW_ONE)
-        parts: list[Markup] = [Markup('<p class="hint" id="{}-how">{}</p>').format(text_id, how)]
+        parts: list[Markup] = [
+            Markup('<p class="hint" id="{}-how">{}</p>').format(text_id, texts["how"])
+        ]
         if self.multiple:
             chosen_label = _("Chosen: %(name)s", name=self.label.text)
             items = [
@@ -197,3 +213,72 @@ class ActorField(Field):
             text["data_chosen_name"] = names.get(ids[0], "") if ids else ""
         parts.append(Markup("<input{}>").format(_attributes(text)))
         return Markup("<div{}>{}</div>").format(_attributes(wrapper), Markup("").join(parts))
+
+
+class ActorField(PickerField):
+    """One actor, or with `multiple` several, picked by name; `municipality` narrows suggestions."""
+
+    def __init__(self, *args: Any, municipality: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def names(self, ids: set[int]) -> dict[int, str]:
+        return actors.actor_names(db(), ids)
+
+    def match(self, typed: str) -> tuple[int | None, Problem | None]:
+        found = actor_names.match_actor(db(), typed)
+        return (found.actor.id if found.actor else None), found.problem
+
+    def source(self) -> str:
+        params = {"municipality": self.municipality} if self.municipality else {}
+        return url_for("suggestions.actors", **params)
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "how": _(HOW_MANY) if self.multiple else _(HOW_ONE),
+            "none": _("No actor matches. Check the spelling."),
+            "one": _("1 actor found. Use the up and down arrow keys to choose."),
+            "many": _("%(num)s actors found. Use the up and down arrow keys to choose.", num="{n}"),
+        }
+
+
+class OutcomeField(PickerField):
+    """One outcome of `harvest_id` (set by the view), other than `exclude`, picked by headline."""
+
+    harvest_id: int | None = None
+    exclude: int | None = None
+
+    def _viewer(self) -> tuple[Any, set[int]]:
+        user = signed_in_user()
+        return user, accounts.group_ids_of(db(), user) if user else set()
+
+    def names(self, ids: set[int]) -> dict[int, str]:
+        return outcome_titles.outcome_titles(db(), ids)
+
+    def key(self, text: str) -> str:
+        return outcome_titles.title_key(text)
+
+    def match(self, typed: str) -> tuple[int | None, Problem | None]:
+        user, member_of = self._viewer()
+        found = outcome_titles.match_outcome(
+            db(),
+            self.harvest_id or 0,
+            typed,
+            viewer=user,
+            member_of=member_of,
+            exclude=self.exclude,
+        )
+        return (found.outcome.id if found.outcome else None), found.problem
+
+    def source(self) -> str:
+        return url_for("suggestions.outcomes", harvest=self.harvest_id, exclude=self.exclude)
+
+    def texts(self) -> dict[str, str]:
+        return {
+            "how": _(HOW_OUTCOME),
+            "none": _("No outcome matches. Try other words or its number."),
+            "one": _("1 outcome found. Use the up and down arrow keys to choose."),
+            "many": _(
+                "%(num)s outcomes found. Use the up and down arrow keys to choose.", num="{n}"
+            ),
+        }
