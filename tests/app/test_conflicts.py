@@ -53,7 +53,8 @@ def _selected(page: str, select_id: str) -> set[str]:
 
 def _chosen(page: str, name: str) -> set[str]:
     """Return the actors chosen in an actor field (its checked boxes, without JavaScript)."""
-    return set(re.findall(rf'<input type="checkbox" name="{name}" value="([^"]*)"[^>]*checked', page))
+    box = rf'<input type="checkbox" name="{name}" value="([^"]*)"[^>]*checked'
+    return set(re.findall(box, page))
 
 
 def test_their_other_changes_are_kept_and_mine_too(client, setup, second, session):  # noqa: F811
