@@ -78,6 +78,7 @@ def test_their_other_changes_are_kept_and_mine_too(client, setup, second, sessio
     assert _chosen(page, "contributor_ids") == {str(setup["sind"].id), str(second["choir"].id)}
     assert 'name="version" type="hidden" value="2"' in page
     assert "Their change is kept" in page
+    assert "<td>SIND Helsingør; Helsingør Kor</td>" in page  # names, not ids
     session.rollback()
     assert session.get(Outcome, outcome_id).significance.startswith(
         "Brugerne får et fællesskab uden"
