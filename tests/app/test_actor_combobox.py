@@ -209,3 +209,14 @@ def test_a_tie_on_the_outcome_page_takes_typed_names(client, setup, more, sessio
     session.commit()  # ends the read transaction: see what the app committed
     (tie,) = session.scalars(select(Tie)).all()
     assert {tie.source_id, tie.target_id} == {setup["cafe"].id, more["grib"].id}
+
+
+def test_a_hostile_actor_name_is_shown_as_text_in_the_field(client, setup, session, create_actor):  # noqa: F811
+    evil = create_actor(name='"><img src=x onerror=alert(1)>', municipality="helsingor")
+    session.commit()
+    login(client, "medlem@example.dk")
+    location = record(client, setup, changed_actor_id=str(evil.id)).headers["Location"]
+    page = client.get(location + "/edit").get_data(as_text=True)
+    assert "<img src=x" not in page
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert suggest(client, q="onerror").json["items"][0]["name"] == evil.name
