@@ -36,6 +36,7 @@ from app.imports import bp as imports_bp
 from app.maps import bp as maps_bp
 from app.needs import bp as needs_bp
 from app.substantiation import bp as substantiation_bp
+from app.suggestions import bp as suggestions_bp
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -66,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(substantiation_bp)
+    app.register_blueprint(suggestions_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
     app.register_blueprint(audit_bp)

@@ -18,6 +18,8 @@ FormValues = Callable[[dict[str, Any]], dict[str, Any]]
 
 def _shown(field: Any, value: Any) -> str:
     """Return a field's value as the person reads it: option labels rather than keys."""
+    if callable(getattr(field, "shown", None)):  # a picker: ids shown as names
+        return str(field.shown(value))
     choices = getattr(field, "choices", None)
     values = value if isinstance(value, list | tuple) else [value]
     if choices:

@@ -222,13 +222,11 @@ def merge(actor_id: int) -> Any:
     user = _editor(action=Action.MERGE_ACTORS)
     duplicate = actors.get_actor(db(), actor_id)
     form = MergeForm()
-    form.keep_id.choices = options(
-        [("", _("— choose the actor to keep —"))]
-        + [(i, n) for i, n in actors.actor_choices(db()) if i != actor_id]
-    )
     if form.validate_on_submit():
         keep_id = int_value(form.keep_id.data)
-        if keep_id is None:
+        if keep_id == actor_id:
+            form.keep_id.errors = [_("Choose another actor: this is the one merged away.")]
+        elif keep_id is None:
             form.keep_id.errors = [_("Choose the actor to keep.")]
         elif not form.confirm.data:
             form.confirm.errors = [_("Confirm that the two are the same actor.")]
@@ -255,12 +253,6 @@ def merge(actor_id: int) -> Any:
 # --- ties ------------------------------------------------------------------------
 
 
-def _prepare_tie(form: TieEditForm) -> None:
-    choices = options([("", _("— choose an actor —")), *actors.actor_choices(db())])
-    form.source_id.choices = choices
-    form.target_id.choices = choices
-
-
 def _tie_data(form: TieEditForm) -> dict[str, Any]:
     return {name: getattr(form, name).data or "" for name in TIE_FIELDS}
 
@@ -271,7 +263,6 @@ def new_tie() -> Any:
     """Show the form for a new tie (from `?source=ID`) and add it."""
     user = _editor()
     form = TieEditForm()
-    _prepare_tie(form)
     if request.method == "GET":
         form.source_id.data = request.args.get("source", "")
     if form.validate_on_submit():
@@ -313,10 +304,8 @@ def edit_tie(tie_id: int) -> Any:
     if request.method == "GET":
         values = _tie_values(state_of(db(), tie))
         form = TieEditForm(formdata=None, data={**values, "version": str(tie.version)})
-        _prepare_tie(form)
         return render_template("directory/tie_form.html", form=form, tie=tie, ends=ends)
     form = TieEditForm()
-    _prepare_tie(form)
     if form.validate_on_submit():
         read = int_value(form.version.data) or 0
         try:

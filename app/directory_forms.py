@@ -6,6 +6,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
 from app.i18n import FORM_LABELS
+from app.pickers import ActorField
 
 FREQUENCY_LABELS = {
     "once": _l("Once"),
@@ -55,8 +56,8 @@ ACTOR_FIELDS = (
 
 
 class TieEditForm(FlaskForm):
-    source_id = SelectField(_l("From actor"), coerce=str, validate_choice=False)
-    target_id = SelectField(_l("To actor"), coerce=str, validate_choice=False)
+    source_id = ActorField(_l("From actor"))
+    target_id = ActorField(_l("To actor"))
     kind = SelectField(_l("Kind of tie"), choices=options(TIE_KIND_LABELS.items()))
     start = StringField(_l("Since (date)"), description=_l("YYYY-MM-DD"))
     end = StringField(_l("Until (date)"), description=_l("YYYY-MM-DD, if the tie has ended"))
@@ -79,7 +80,7 @@ TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_rea
 
 
 class MergeForm(FlaskForm):
-    keep_id = SelectField(_l("Keep this actor"), coerce=str, validate_choice=False)
+    keep_id = ActorField(_l("Keep this actor"))
     confirm = BooleanField(_l("Yes, they are the same actor"))
 
 
@@ -93,7 +94,7 @@ class NeedForm(FlaskForm):
     frequency = SelectField(
         _l("How often do you hear it?"), choices=options(FREQUENCY_LABELS.items())
     )
-    answer_actor_id = SelectField(_l("Actor that answers it"), coerce=str, validate_choice=False)
+    answer_actor_id = ActorField(_l("Actor that answers it"))
     answer_page = SelectField(
         _l("Knowledge page that answers it"), coerce=str, validate_choice=False
     )

@@ -11,13 +11,13 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Optional
 
 from app.i18n import FORM_LABELS
+from app.pickers import ActorField, OutcomeField
 
 KIND_LABELS = {
     "municipal_service": _l("Municipal service"),
@@ -93,10 +93,8 @@ class OutcomeForm(FlaskForm):
     title = StringField(
         _l("Headline"), description=_l("A short headline: who does what differently.")
     )
-    changed_actor_id = SelectField(
+    changed_actor_id = ActorField(
         _l("Social actor that changed"),
-        coerce=str,
-        validate_choice=False,
         description=_l("The service, association or group that now does something different."),
     )
     new_actor_name = StringField(_l("Or add a missing actor: name"))
@@ -122,9 +120,7 @@ class OutcomeForm(FlaskForm):
         _l("Contribution"),
         description=_l("How did the implementation group or its partners plausibly influence it?"),
     )
-    contributor_ids = SelectMultipleField(
-        _l("Contributing actors"), coerce=str, validate_choice=False
-    )
+    contributor_ids = ActorField(_l("Contributing actors"), multiple=True)
     sources = TextAreaField(
         _l("Sources"),
         description=_l("Who told us, which documents (roles, not names of citizens)."),
@@ -163,7 +159,7 @@ class CommentForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    other_id = SelectField(_l("Outcome"), coerce=str, validate_choice=False)
+    other_id = OutcomeField(_l("Outcome"))
     direction = SelectField(
         _l("Direction"),
         choices=options(
@@ -177,9 +173,18 @@ class LinkForm(FlaskForm):
 
 
 class TieForm(FlaskForm):
-    source_id = SelectField(_l("From actor"), coerce=str, validate_choice=False)
-    target_id = SelectField(_l("To actor"), coerce=str, validate_choice=False)
+    source_id = ActorField(_l("From actor"))
+    target_id = ActorField(_l("To actor"))
     kind = SelectField(_l("Kind of tie"), choices=_choices(TIE_KIND_LABELS))
     start = StringField(_l("Since (date)"), description=_l("YYYY-MM-DD"))
     strength = IntegerField(_l("Strength (1-3)"), default=2, validators=[Optional()])
     version = HiddenField()
+
+
+class OutcomeFilterForm(FlaskForm):
+    """The outcome list's actor filter (the other filters are plain inputs in the template)."""
+
+    class Meta:
+        csrf = False
+
+    actor = ActorField(_l("Actor"))

@@ -14,7 +14,7 @@ from app.directory_forms import FREQUENCY_LABELS, NEED_FIELDS, NeedForm
 from app.forms import options
 from app.i18n import show_errors
 from app.params import int_value, page_arg
-from harvest import access, actors, directory, needs, pages
+from harvest import access, directory, needs, pages
 from harvest.access import Action
 from harvest.demo import content_dir
 from harvest.errors import StaleVersion, ValidationFailed
@@ -67,9 +67,6 @@ def _prepare(form: NeedForm) -> None:
     municipalities = sorted(directory.municipality_names(db()).values(), key=lambda m: m[1])
     form.municipality.choices = options([("", _("— none —")), *municipalities])
     form.group.choices = options([("", _("— none —")), *needs.group_choices(db())])
-    form.answer_actor_id.choices = options(
-        [("", _("— not answered by an actor —")), *actors.actor_choices(db())]
-    )
     titles = sorted(_page_titles().items(), key=lambda item: item[1][1])
     form.answer_page.choices = options(
         [("", _("— not answered by a page —")), *((key, t[1]) for key, t in titles)]

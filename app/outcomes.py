@@ -22,6 +22,7 @@ from app.forms import (
     TIE_KIND_LABELS,
     CommentForm,
     LinkForm,
+    OutcomeFilterForm,
     OutcomeForm,
     StatusForm,
     TieForm,
@@ -87,14 +88,15 @@ def _writable_outcome(outcome_id: int) -> tuple[Outcome, Harvest, User | None, s
     return outcome, harvest, user, member_of
 
 
-def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
+def _filters(harvest: Harvest | None, actor_filter: OutcomeFilterForm) -> search.OutcomeFilters:
     args = request.args
     statuses = [s for s in args.getlist("status") if s in OutcomeStatus.__members__.values()]
+    actor_filter.actor.errors = actor_filter.actor.resolve()
     return search.OutcomeFilters(
         q=args.get("q", "")[:200],
         harvest_id=harvest.id if harvest else None,
         statuses=statuses,
-        actor_id=int_value(args.get("actor")),
+        actor_id=None if actor_filter.actor.errors else int_value(actor_filter.actor.data),
         type_of_change=args.get("type_of_change") or None,
         social_capital_form=args.get("form") or None,
         date_from=date_value(args.get("from")),
@@ -104,7 +106,8 @@ def _filters(harvest: Harvest | None) -> search.OutcomeFilters:
 
 def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
     user, member_of = _viewer()
-    filters = _filters(harvest)
+    actor_filter = OutcomeFilterForm(request.args)
+    filters = _filters(harvest, actor_filter)
     if filters.q.strip():
         note(
             AuditAction.SEARCH_OUTCOMES,
@@ -125,7 +128,7 @@ def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
         page=page,
         names=names,
         harvest=harvest,
-        actor_choices=actors.actor_choices(db()),
+        actor_filter=actor_filter,
         args=request.args,
         can_write=harvest is not None
         and access.may(db(), user, Action.WRITE_OUTCOME, Target(group_id=harvest.group_id)),
@@ -156,9 +159,6 @@ def index() -> Any:
 
 
 def _prepare(form: OutcomeForm, harvest: Harvest) -> None:
-    choices = actors.actor_choices(db())
-    form.changed_actor_id.choices = options([("", _("— choose an actor —")), *choices])
-    form.contributor_ids.choices = options(choices)
     questions = [(q.id, f"{q.position}. {q.text}") for q in harvests.questions_of(db(), harvest)]
     form.question_id.choices = options([("", _("— none yet —")), *questions])
 
@@ -329,11 +329,8 @@ def detail(outcome_id: int) -> Any:
     link_form = LinkForm(version=outcome.version)
     tie_form = TieForm(version=outcome.version)
     if can_write:
-        link_form.other_id.choices = options(
-            outcomes.outcome_choices(db(), view.harvest, outcome.id)
-        )
-        tie_form.source_id.choices = options(actors.actor_choices(db()))
-        tie_form.target_id.choices = options(actors.actor_choices(db()))
+        link_form.other_id.harvest_id = view.harvest.id
+        link_form.other_id.exclude = outcome.id
         tie_form.source_id.data = str(outcome.changed_actor_id or "")
     flags, smart = outcomes.advice(db(), outcome) if can_write else ([], {})
     return render_template(
@@ -411,6 +408,12 @@ def link(outcome_id: int) -> Any:
     """Record that this outcome led to another, or came from it."""
     outcome, _harvest, user, _member_of = _writable_outcome(outcome_id)
     form = LinkForm()
+    form.other_id.harvest_id, form.other_id.exclude = outcome.harvest_id, outcome.id
+    problems = form.other_id.resolve()
+    for message in problems:
+        flash(f"{form.other_id.label.text}: {message}", "error")
+    if problems or not form.other_id.data:
+        return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#chains")
     other = outcomes.get_outcome(db(), int_value(form.other_id.data) or 0)
     if other.harvest_id != outcome.harvest_id:
         abort(400)
@@ -427,6 +430,12 @@ def tie(outcome_id: int) -> Any:
     """Record a tie this outcome created or strengthened (the tie is made if missing)."""
     outcome, _harvest, user, _member_of = _writable_outcome(outcome_id)
     form = TieForm(MultiDict(request.form))
+    problems = {name: form[name].resolve() for name in ("source_id", "target_id")}
+    if any(problems.values()):
+        for name, messages in problems.items():
+            for message in messages:
+                flash(f"{form[name].label.text}: {message}", "error")
+        return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#ties")
     data = {
         "source_id": int_value(form.source_id.data),
         "target_id": int_value(form.target_id.data),

@@ -47,6 +47,7 @@ ROUTES: dict[str, Rule] = {
     "knowledge.page": PUBLIC,
     "directory.index": PUBLIC,
     "directory.actor": PUBLIC,
+    "suggestions.actors": PUBLIC,  # actor names, public like the directory
     "maps.index": PUBLIC,
     "maps.changes": PUBLIC,
     "maps.download": PUBLIC,
@@ -58,6 +59,7 @@ ROUTES: dict[str, Rule] = {
     "outcomes.harvest_detail": Action.READ_OUTCOME,
     "outcomes.index": Action.READ_OUTCOME,
     "outcomes.detail": Action.READ_OUTCOME,
+    "suggestions.outcomes": Action.READ_OUTCOME,  # only those the viewer may see
     "outcomes.new": Action.WRITE_OUTCOME,
     "outcomes.edit": Action.WRITE_OUTCOME,
     "outcomes.move": Action.WRITE_OUTCOME,

@@ -170,12 +170,6 @@ def update_actor(
     return actor
 
 
-def actor_choices(session: Session) -> list[tuple[int, str]]:
-    """Return (id, name) of every actor, by name, for pickers."""
-    query = select(Actor.id, Actor.name).order_by(func.lower(Actor.name))
-    return [(actor_id, name) for actor_id, name in session.execute(query)]
-
-
 def actor_names(session: Session, ids: set[int]) -> dict[int, str]:
     """Return the names of the actors with `ids`."""
     if not ids:

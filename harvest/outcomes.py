@@ -410,18 +410,6 @@ def outcome_view(session: Session, outcome: Outcome) -> OutcomeView:
     )
 
 
-def outcome_choices(
-    session: Session, harvest: Harvest, exclude: int | None = None
-) -> list[tuple[int, str]]:
-    """Return (id, title) of the harvest's outcomes, for linking chains."""
-    query = (
-        select(Outcome.id, Outcome.title)
-        .where(col(Outcome.harvest_id) == harvest.id)
-        .order_by(col(Outcome.title))
-    )
-    return [(i, t) for i, t in session.execute(query) if i != exclude]
-
-
 def evidence_tie(
     session: Session,
     outcome: Outcome,

@@ -51,6 +51,12 @@ def _selected(page: str, select_id: str) -> set[str]:
     return set(re.findall(r'<option selected value="([^"]*)"', block.group(1)))
 
 
+def _chosen(page: str, name: str) -> set[str]:
+    """Return the actors chosen in an actor field (its checked boxes, without JavaScript)."""
+    box = rf'<input type="checkbox" name="{name}" value="([^"]*)"[^>]*checked'
+    return set(re.findall(box, page))
+
+
 def test_their_other_changes_are_kept_and_mine_too(client, setup, second, session):  # noqa: F811
     login(client, "medlem@example.dk")
     outcome_id = int(record(client, setup).headers["Location"].rsplit("/", 1)[1])
@@ -69,9 +75,10 @@ def test_their_other_changes_are_kept_and_mine_too(client, setup, second, sessio
     # The form is my text plus their change of place and contributors, at their version.
     assert "færre afbud" in page
     assert 'value="Biblioteket i Helsingør"' in page
-    assert _selected(page, "contributor_ids") == {str(setup["sind"].id), str(second["choir"].id)}
+    assert _chosen(page, "contributor_ids") == {str(setup["sind"].id), str(second["choir"].id)}
     assert 'name="version" type="hidden" value="2"' in page
     assert "Their change is kept" in page
+    assert "<td>SIND Helsingør; Helsingør Kor</td>" in page  # names, not ids
     session.rollback()
     assert session.get(Outcome, outcome_id).significance.startswith(
         "Brugerne får et fællesskab uden"
