@@ -48,6 +48,7 @@ ROUTES: dict[str, Rule] = {
     "directory.actor": PUBLIC,
     "maps.index": PUBLIC,
     "maps.changes": PUBLIC,
+    "maps.data": PUBLIC,
     "maps.download": PUBLIC,
     "maps.map_script": PUBLIC,
     "maps.vis_network": PUBLIC,
