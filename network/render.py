@@ -10,7 +10,7 @@ Must not import `app` or Flask.
 
 import json
 import re
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -107,21 +107,27 @@ def edge_title(names: tuple[str, str], data: Mapping[str, Any], labels: Labels) 
 CLUSTER_FROM = 1000
 
 
-def _groups(view: MapView, labels: Labels, municipalities: Mapping[str, str]) -> tuple[
-    str | None, dict[Hashable, str], dict[str, str]
-]:
+def _groups(
+    view: MapView, labels: Labels, municipalities: Mapping[str, str]
+) -> tuple[str | None, dict[Hashable, str], dict[str, str]]:
     """Return what large maps cluster by, each actor's group and each group's label."""
     if view.shown.number_of_nodes() <= CLUSTER_FROM:
         return None, {}, {}
     if not view.filters.municipality:
         of = {n: d.get("municipality") or "" for n, d in view.shown.nodes(data=True)}
-        names = {key: municipalities.get(key) or labels.word("no_municipality") for key in set(of.values())}
+        names = {
+            key: municipalities.get(key) or labels.word("no_municipality")
+            for key in set(of.values())
+        }
         return "municipality", of, names
     of = {}
     for node in view.shown:
         community = view.per_node.get(node, {}).get("community")
         of[node] = "" if community is None else str(community)
-    names = {key: f"{labels.word('group')} {key}" if key else labels.word("no_group") for key in set(of.values())}
+    names = {
+        key: f"{labels.word('group')} {key}" if key else labels.word("no_group")
+        for key in set(of.values())
+    }
     return "community", of, names
 
 
