@@ -28,11 +28,11 @@ from app.database import db, engine
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS
 from app.i18n import FORM_LABELS, field_errors
 from app.params import date_value, int_value, page_arg
-from harvest import accounts, actors, harvests
+from harvest import accounts, actors, harvests, outcomes
 from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
 from network import cache, exports, layout, metrics, render, timeline
-from network.graph import GraphFilters, Viewer, parse_filters, simple_graph
+from network.graph import GraphFilters, Viewer, graph_version, parse_filters, simple_graph
 from network.maps import MapView, prepare_map
 
 bp = Blueprint("maps", __name__, url_prefix="/kort")
@@ -132,12 +132,17 @@ def _filter_args() -> dict[str, Any]:
     }
 
 
-def _map_from_request(viewer: Viewer | None = None) -> MapView:
+def _map_args() -> tuple[GraphFilters, int | None, int]:
     filters = parse_filters(db(), _filter_args())
     focus = int_value(request.args.get("focus"), "focus")
     depth = int_value(request.args.get("depth"), "depth") or 1
     if depth not in (1, 2):
         raise ValidationFailed({"depth": (N_("Choose 1 or 2 steps."), {})})
+    return filters, focus, depth
+
+
+def _map_from_request(viewer: Viewer | None = None) -> MapView:
+    filters, focus, depth = _map_args()
     keep = cache.store_aside(engine())  # for the next visitor
     return prepare_map(db(), filters, viewer or _viewer(), focus=focus, depth=depth, keep=keep)
 
@@ -294,17 +299,17 @@ def _visibility(viewer: Viewer) -> str:
     return f"{viewer.user.role}:{','.join(str(g) for g in sorted(viewer.member_of))}"
 
 
-def _etag(view: MapView, viewer: Viewer) -> str:
+def _etag(filters: GraphFilters, focus: int | None, depth: int, viewer: Viewer) -> str:
+    """Return the ETag of a freshly computed map body, known before the map is built."""
     parts = (
-        view.version,
-        view.filters.key(),
-        str(view.focus),
-        str(view.depth),
+        graph_version(db()),  # changes with every actor, tie and evidence edit
+        outcomes.outcomes_version(db()),  # the titles and visibility of the evidence
+        filters.key(),
+        str(focus),
+        str(depth),
         _size(),
         str(get_locale() or "da"),
         _visibility(viewer),
-        str(getattr(view, "stale", False)),
-        str(getattr(view, "computing", False)),
     )
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
@@ -341,21 +346,31 @@ def _payload(view: MapView) -> dict[str, Any]:
 
 @bp.route("/data.json")
 def data() -> Any:
-    """Send the map's nodes, ties and groups as JSON: gzip when accepted, ETag, revalidated."""
+    """Send the map's nodes, ties and groups as JSON: gzip when accepted, ETag, revalidated.
+
+    A fresh body is known by its ETag before the map is built, so a revalidation or a body
+    this process sent a moment ago costs no graph; a stale body (the last computation, while
+    a new one runs) gets an ETag of its own and is never kept."""
     viewer = _viewer()
     try:
-        view = _map_from_request(viewer)
-    except ValidationFailed as error:
-        return jsonify({"errors": field_errors(error)}), 422
-    etag = _etag(view, viewer)
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        body = _bodies.get(etag)
-        if body is None:
+        filters, focus, depth = _map_args()
+        etag = _etag(filters, focus, depth, viewer)
+        body = None if request.if_none_match.contains(etag) else _bodies.get(etag)
+        if body is None and not request.if_none_match.contains(etag):
+            keep = cache.store_aside(engine())
+            view = prepare_map(db(), filters, viewer, focus=focus, depth=depth, keep=keep)
             raw = render.json_block(_payload(view)).encode("utf-8")
             body = (raw, gzip.compress(raw, compresslevel=6, mtime=0))
-            _bodies.put(etag, body)
+            if getattr(view, "stale", False) or getattr(view, "computing", False):
+                etag = f"{etag}-{hashlib.sha256(raw).hexdigest()[:12]}"
+                body = None if request.if_none_match.contains(etag) else body
+            else:
+                _bodies.put(etag, body)
+    except ValidationFailed as error:
+        return jsonify({"errors": field_errors(error)}), 422
+    if body is None:
+        response = Response(status=304)
+    else:
         zipped = "gzip" in request.accept_encodings
         response = Response(body[1] if zipped else body[0], mimetype="application/json")
         if zipped:

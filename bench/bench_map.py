@@ -65,6 +65,13 @@ ZOOM = """() => new Promise(resolve => {
   network.once("afterDrawing", () => resolve(performance.now() - start));
   network.moveTo({scale: network.getScale() * 1.6});
 })"""
+PHASES = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const data = performance.getEntriesByType("resource").find(r => r.name.includes("data.json"));
+  const mark = name => performance.getEntriesByName("brobyg-map-" + name)[0].startTime;
+  return {page: nav.responseEnd, data: data.responseEnd - data.startTime,
+          client: mark("drawn") - mark("data")};
+}"""
 OPEN_GROUP = """() => new Promise(resolve => {
   const network = window.brobygMap;
   const start = performance.now();
@@ -116,11 +123,12 @@ def _page_times(url: str) -> dict[str, float | None]:
     warm_up = time.perf_counter() - started
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
         start = time.perf_counter()
         page.goto(url)
         page.wait_for_selector("#map[data-drawn] canvas", timeout=300_000)
         drawn = time.perf_counter() - start
+        phases = page.evaluate(PHASES)
         zoom = page.evaluate(ZOOM) / 1000
         opened = page.evaluate(OPEN_GROUP)
         browser.close()
@@ -128,6 +136,9 @@ def _page_times(url: str) -> dict[str, float | None]:
         "first": warm_up,
         "json_mb": len(zipped) / 1e6,
         "raw_mb": len(gzip.decompress(zipped)) / 1e6,
+        "page": phases["page"] / 1000,
+        "data": phases["data"] / 1000,
+        "client": phases["client"] / 1000,
         "drawn": drawn,
         "zoom": zoom,
         "usable": drawn + zoom,
@@ -139,15 +150,16 @@ def _browser_table(database: Path, sizes: list[int]) -> None:
     server, base = _serve(database)
     try:
         print(
-            "\n| actors | first JSON s | JSON gz MB | JSON MB | page to drawn s | zoom s | "
-            "drawn + zoom s | open largest group s |"
+            "\n| actors | first JSON s | JSON gz MB | JSON MB | page s | data.json s | "
+            "JSON to drawn s | page to drawn s | zoom s | drawn + zoom s | open a group s |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes:
             t = _page_times(f"{base}/kort/?municipality={slug_for(size)}")
             opened = "–" if t["open"] is None else f"{t['open']:.2f}"
             print(
                 f"| {size:,} | {t['first']:.1f} | {t['json_mb']:.2f} | {t['raw_mb']:.1f} | "
+                f"{t['page']:.2f} | {t['data']:.2f} | {t['client']:.2f} | "
                 f"{t['drawn']:.2f} | {t['zoom']:.2f} | {t['usable']:.2f} | {opened} |",
                 flush=True,
             )

@@ -186,7 +186,7 @@ def vis_data(
         "groups": group_names,
         "words": {
             key: labels.word(key)
-            for key in ("groups", "open_group", "regroup", "opened", "actors", "group_list")
+            for key in ("groups", "open_group", "regroup", "opened", "actors", "ties", "group_list")
         },
     }
 

@@ -1,8 +1,8 @@
 /* Brobyg's social-capital map: fetches the graph from the map's JSON resource (the
    container's data-src) or reads it from a JSON data block (standalone files), and draws it
    with vis-network: physics off, positions precomputed, edges hidden while dragging or
-   zooming large maps. Above the server's threshold the map opens clustered by group
-   (municipality or community); a cluster opens by click or from the list beside the map.
+   zooming large maps. Above the server's threshold the map opens grouped (municipality
+   or community); a group opens by click or from the list beside the map.
    Tooltips are plain strings, which vis-network sets as text, never HTML. */
 (function () {
   "use strict";
@@ -45,39 +45,106 @@
     return out;
   }
 
-  function groupCounts(nodes) {
-    var counts = {};
+  /* Large maps open grouped. Building every actor and tie as a vis-network object and then
+     calling network.cluster() took 3 s plus 4 s at 5,000 actors, so the grouping is kept
+     here: a closed group is one node (at its members' mean position) and ties between
+     groups are summed into one edge per pair; opening a group puts its members and their
+     ties into the data sets. Only what is visible is ever a vis-network object. */
+  function Groups(graph, nodes, edges) {
+    this.graph = graph;
+    this.nodes = nodes;
+    this.edges = edges;
+    this.byId = {};
+    this.members = {};
+    this.closed = {};
     for (var i = 0; i < nodes.length; i++) {
-      var key = nodes[i].cgroup;
-      counts[key] = (counts[key] || 0) + 1;
+      var n = nodes[i];
+      this.byId[n.id] = n;
+      (this.members[n.cgroup] = this.members[n.cgroup] || []).push(n);
     }
-    return counts;
-  }
-
-  function clusterAll(network, graph, counts) {
-    var keys = Object.keys(counts).filter(function (k) { return counts[k] > 1; });
-    keys.sort(function (a, b) { return counts[b] - counts[a] || a.localeCompare(b); });
-    var top = keys.length ? counts[keys[0]] : 1;
-    keys.forEach(function (key) {
-      if (network.isCluster("cluster:" + key)) { return; }
-      var name = graph.groups[key] || key;
-      network.cluster({
-        joinCondition: function (options) { return options.cgroup === key; },
-        clusterNodeProperties: {
-          id: "cluster:" + key, label: name + " (" + counts[key] + ")",
-          title: name + ": " + counts[key] + " " + graph.words.actors,
-          shape: "dot", size: 15 + 35 * Math.sqrt(counts[key] / top),
-          borderWidth: 2, color: { background: "#dde6f3", border: "#1f5fa8" },
-          font: { size: 18, color: "#1a1a1a", strokeWidth: 4, strokeColor: "#ffffff" },
-          cgroupKey: key
-        }
-      }, false);
+    var members = this.members;
+    this.keys = Object.keys(members).filter(function (k) { return members[k].length > 1; });
+    this.keys.sort(function (a, b) {
+      return members[b].length - members[a].length || a.localeCompare(b);
     });
-    network.body.emitter.emit("_dataChanged");
-    return keys;
+    this.top = this.keys.length ? members[this.keys[0]].length : 1;
+  }
+  Groups.prototype.name = function (key) { return this.graph.groups[key] || key; };
+  Groups.prototype.count = function (key) { return this.members[key].length; };
+  Groups.prototype.closeAll = function () {
+    var self = this;
+    this.keys.forEach(function (key) { self.closed[key] = true; });
+  };
+  Groups.prototype.closedKeys = function () {
+    var self = this;
+    return this.keys.filter(function (key) { return self.closed[key]; });
+  };
+  Groups.prototype.owner = function (id) {
+    var key = this.byId[id].cgroup;
+    return this.closed[key] ? "cluster:" + key : id;
+  };
+  Groups.prototype.clusterNode = function (key) {
+    var list = this.members[key], x = 0, y = 0;
+    for (var i = 0; i < list.length; i++) { x += list[i].x; y += list[i].y; }
+    var count = list.length, name = this.name(key);
+    return {
+      id: "cluster:" + key, label: name + " (" + count + ")",
+      title: name + ": " + count + " " + this.graph.words.actors,
+      x: x / count, y: y / count, shape: "dot", size: 15 + 35 * Math.sqrt(count / this.top),
+      borderWidth: 2, color: { background: "#dde6f3", border: "#1f5fa8" },
+      font: { size: 18, color: "#1a1a1a", strokeWidth: 4, strokeColor: "#ffffff" },
+      cluster: key
+    };
+  };
+  Groups.prototype.visibleNodes = function () {
+    var out = [], self = this;
+    this.closedKeys().forEach(function (key) { out.push(self.clusterNode(key)); });
+    for (var i = 0; i < this.nodes.length; i++) {
+      if (!this.closed[this.nodes[i].cgroup]) { out.push(this.nodes[i]); }
+    }
+    return out;
+  };
+  Groups.prototype.visibleEdges = function () {
+    var out = {}, sums = {};
+    for (var i = 0; i < this.edges.length; i++) {
+      var e = this.edges[i], a = this.owner(e.from), b = this.owner(e.to);
+      if (a === e.from && b === e.to) { out[e.id] = e; continue; }
+      if (a === b) { continue; }
+      var id = a < b ? "sum:" + a + "|" + b : "sum:" + b + "|" + a;
+      if (sums[id]) { sums[id].count += 1; } else { sums[id] = { id: id, from: a, to: b, count: 1 }; }
+    }
+    var words = this.graph.words;
+    Object.keys(sums).forEach(function (id) {
+      var s = sums[id];
+      out[id] = {
+        id: id, from: s.from, to: s.to, title: words.ties + ": " + s.count,
+        width: Math.min(12, 1 + Math.log(s.count) * 1.5), color: { color: "#8a8a8a", opacity: 0.6 }
+      };
+    });
+    return out;
+  };
+
+  function show(data, groups) {
+    var wanted = {}, shown = data.nodes, had = {}, add = [], drop = [];
+    groups.visibleNodes().forEach(function (n) { wanted[n.id] = n; });
+    shown.getIds().forEach(function (id) {
+      had[id] = true;
+      if (!wanted[id]) { drop.push(id); }
+    });
+    Object.keys(wanted).forEach(function (id) { if (!had[wanted[id].id]) { add.push(wanted[id]); } });
+    shown.remove(drop);
+    shown.add(add);
+    var edges = groups.visibleEdges(), oldIds = data.edges.getIds(), keep = {}, gone = [], fresh = [];
+    oldIds.forEach(function (id) {
+      if (edges[id] && !(typeof id === "string" && id.indexOf("sum:") === 0)) { keep[id] = true; } else { gone.push(id); }
+    });
+    Object.keys(edges).forEach(function (id) { if (!keep[edges[id].id]) { fresh.push(edges[id]); } });
+    data.edges.remove(gone);
+    data.edges.add(fresh);
   }
 
-  function controls(container, network, graph, counts) {
+  function controls(container, network, data, groups) {
+    var graph = groups.graph;
     var box = document.createElement("div");
     box.className = "map-clusters";
     var id = container.id + "-groups";
@@ -97,56 +164,63 @@
     var status = document.createElement("p");
     status.className = "map-status";
     status.setAttribute("role", "status");
-    box.appendChild(label);
-    box.appendChild(select);
-    box.appendChild(open);
-    box.appendChild(again);
-    box.appendChild(status);
+    [label, select, open, again, status].forEach(function (el) { box.appendChild(el); });
     container.parentNode.insertBefore(box, container);
 
-    function fill(keys) {
+    function fill() {
       while (select.firstChild) { select.removeChild(select.firstChild); }
+      var keys = groups.closedKeys();
       keys.forEach(function (key) {
         var option = document.createElement("option");
         option.value = key;
-        option.textContent = (graph.groups[key] || key) + " (" + counts[key] + ")";
+        option.textContent = groups.name(key) + " (" + groups.count(key) + ")";
         select.appendChild(option);
       });
       open.disabled = keys.length === 0;
       container.setAttribute("data-clusters", String(keys.length));
     }
     function openGroup(key) {
-      var clusterId = "cluster:" + key;
-      if (!network.isCluster(clusterId)) { return; }
-      var members = network.getNodesInCluster(clusterId);
-      network.openCluster(clusterId);
-      var option = select.querySelector('option[value="' + CSS.escape(key) + '"]');
-      if (option) { select.removeChild(option); }
-      open.disabled = select.options.length === 0;
-      container.setAttribute("data-clusters", String(select.options.length));
-      network.fit({ nodes: members, animation: false });
-      say(status, graph.words.opened + ": " + (graph.groups[key] || key) + ", " +
-          members.length + " " + graph.words.actors);
+      if (!groups.closed[key]) { return; }
+      groups.closed[key] = false;
+      show(data, groups);
+      fill();
+      network.fit({ nodes: groups.members[key].map(function (n) { return n.id; }), animation: false });
+      say(status, graph.words.opened + ": " + groups.name(key) + ", " +
+          groups.count(key) + " " + graph.words.actors);
     }
-    fill(clusterAll(network, graph, counts));
     open.addEventListener("click", function () { if (select.value) { openGroup(select.value); } });
     again.addEventListener("click", function () {
-      var keys = clusterAll(network, graph, counts);
-      fill(keys);
+      groups.closeAll();
+      show(data, groups);
+      fill();
       network.fit({ animation: false });
-      say(status, graph.words.regroup + ": " + keys.length + " " + graph.words.groups);
+      say(status, graph.words.regroup + ": " + groups.keys.length + " " + graph.words.groups);
     });
+    fill();
     return openGroup;
   }
 
+  function mark(name) {
+    if (window.performance && performance.mark) { performance.mark("brobyg-map-" + name); }
+  }
+
   function draw(container, graph) {
+    mark("data");
     var nodes = visNodes(graph);
     var edges = visEdges(graph);
     var large = nodes.length > LARGE;
+    var groups = null;
+    var data = { nodes: new vis.DataSet(), edges: new vis.DataSet() };
+    if (graph.cluster_by) {
+      groups = new Groups(graph, nodes, edges);
+      groups.closeAll();
+      show(data, groups);
+    } else {
+      data.nodes.add(nodes);
+      data.edges.add(edges);
+    }
     container.classList.add("map-live");
-    var network = new vis.Network(container, {
-      nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges)
-    }, {
+    var network = new vis.Network(container, data, {
       physics: false,
       layout: { improvedLayout: false },
       interaction: {
@@ -157,16 +231,13 @@
       nodes: { shape: "dot", font: { size: 14, color: "#1a1a1a", strokeWidth: 3, strokeColor: "#ffffff" } },
       edges: { smooth: false }
     });
-    var openGroup = null;
-    if (graph.cluster_by) {
-      openGroup = controls(container, network, graph, groupCounts(nodes));
-    }
+    mark("built");
+    var openGroup = groups ? controls(container, network, data, groups) : null;
     network.on("click", function (params) {
       if (params.nodes.length !== 1) { return; }
       var id = params.nodes[0];
-      if (network.isCluster(id)) {
-        var key = network.body.nodes[id].options.cgroupKey;
-        if (openGroup && key !== undefined) { openGroup(key); }
+      if (typeof id === "string" && id.indexOf("cluster:") === 0) {
+        if (openGroup) { openGroup(id.slice(8)); }
       } else if (graph.actor_url) {
         window.location.href = graph.actor_url + id;
       }
@@ -175,6 +246,7 @@
       network.once("afterDrawing", function () { network.fit({ animation: false }); });
     }
     network.once("afterDrawing", function () {
+      mark("drawn");
       container.setAttribute("data-drawn", String(nodes.length));
     });
     window.brobygMap = network;

@@ -109,6 +109,29 @@ def test_map_data_shows_draft_evidence_only_to_who_may_see_it(
     assert stale.status_code == 200  # the public body's ETag never answers a member
 
 
+def test_an_outcome_leaving_public_view_leaves_the_map_data_at_once(client, town, session):
+    before, data = _data(client)
+    assert "Caféen henviser til SIND" in json.dumps(data, ensure_ascii=False)
+    outcome = town["outcome"]
+    outcomes.update_outcome(  # the edit takes it back from final: not public
+        session,
+        outcome,
+        {
+            "title": "Caféen sender folk videre",
+            "changed_actor_id": outcome.changed_actor_id,
+            "change": outcome.change,
+            "when_start": "2025-03-01",
+        },
+        outcome.version,
+        by=None,
+    )
+    session.commit()
+    after, data = _data(client, **{"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Caféen henviser til SIND" not in text and "Caféen sender folk videre" not in text
+
+
 def test_map_data_answers_422_for_bad_filters(client, town):
     response, _ = _data(client, "municipality=atlantis")
     assert response.status_code == 422

@@ -182,7 +182,7 @@ def test_a_group_opens_by_click_and_the_country_map_groups_by_municipality(large
     box = page.locator("#map canvas").bounding_box()
     spot = page.evaluate(
         """() => { const n = window.brobygMap;
-        const id = n.body.nodeIndices.find(i => n.isCluster(i));
+        const id = n.body.nodeIndices.find(i => String(i).startsWith("cluster:"));
         return n.canvasToDOM(n.getPositions([id])[id]); }"""
     )
     page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
