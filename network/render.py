@@ -10,6 +10,7 @@ Must not import `app` or Flask.
 
 import json
 import re
+from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -109,26 +110,36 @@ CLUSTER_FROM = 1000
 
 def _groups(
     view: MapView, labels: Labels, municipalities: Mapping[str, str]
-) -> tuple[str | None, dict[Hashable, str], dict[str, str]]:
-    """Return what large maps cluster by, each actor's group and each group's label."""
+) -> tuple[str | None, dict[Hashable, str], dict[Hashable, str], dict[str, str]]:
+    """Return what a large map is grouped by, each actor's group and subgroup, and their labels.
+
+    At country level actors group by municipality, and those of a municipality too large to
+    open at once also by community inside it; within one municipality, by community."""
     if view.shown.number_of_nodes() <= CLUSTER_FROM:
-        return None, {}, {}
-    if not view.filters.municipality:
-        of = {n: d.get("municipality") or "" for n, d in view.shown.nodes(data=True)}
-        names = {
-            key: municipalities.get(key) or labels.word("no_municipality")
-            for key in set(of.values())
-        }
-        return "municipality", of, names
-    of = {}
-    for node in view.shown:
-        community = view.per_node.get(node, {}).get("community")
-        of[node] = "" if community is None else str(community)
+        return None, {}, {}, {}
+
+    def community(node: Hashable) -> str:
+        number = view.per_node.get(node, {}).get("community")
+        return "" if number is None else str(number)
+
+    def group_name(number: str) -> str:
+        return f"{labels.word('group')} {number}" if number else labels.word("no_group")
+
+    if view.filters.municipality:
+        group = {n: community(n) for n in view.shown}
+        return "community", group, {}, {key: group_name(key) for key in set(group.values())}
+    group = {n: d.get("municipality") or "" for n, d in view.shown.nodes(data=True)}
+    sizes = Counter(group.values())
     names = {
-        key: f"{labels.word('group')} {key}" if key else labels.word("no_group")
-        for key in set(of.values())
+        key: municipalities.get(key) or labels.word("no_municipality")
+        for key in set(group.values())
     }
-    return "community", of, names
+    sub: dict[Hashable, str] = {}
+    for node, key in group.items():
+        if sizes[key] > CLUSTER_FROM and community(node):
+            sub[node] = f"{key}/{community(node)}"
+            names[sub[node]] = f"{names[key]}: {group_name(community(node))}"
+    return "municipality", group, sub, names
 
 
 def vis_data(
@@ -147,7 +158,7 @@ def vis_data(
     community within one) and the script opens the map clustered by it."""
     sizes = _sizes(view, size if size in SIZE_METRICS else "degree")
     placed = view.positions if positions is None else positions
-    cluster_by, group_of, group_names = _groups(view, labels, municipalities or {})
+    cluster_by, group_of, sub_of, group_names = _groups(view, labels, municipalities or {})
     nodes = []
     for node, data in view.shown.nodes(data=True):
         x, y = placed.get(node, (0.0, 0.0))
@@ -163,6 +174,8 @@ def vis_data(
         }
         if cluster_by:
             item["group"] = group_of[node]
+        if node in sub_of:
+            item["sub"] = sub_of[node]
         nodes.append(item)
     edges = []
     names = {n: d["name"] for n, d in view.shown.nodes(data=True)}

@@ -20,7 +20,7 @@
       var focused = focus !== null && focus !== undefined && n.id === focus;
       out[i] = {
         id: n.id, label: n.label, title: n.title, x: n.x, y: n.y, shape: n.shape, size: n.size,
-        cgroup: n.group, borderWidth: focused ? 5 : 1,
+        cgroup: n.group, csub: n.sub, borderWidth: focused ? 5 : 1,
         color: { background: n.color, border: focused ? "#000000" : n.color }
       };
     }
@@ -56,32 +56,63 @@
     this.edges = edges;
     this.byId = {};
     this.members = {};
+    this.subs = {};
     this.closed = {};
     for (var i = 0; i < nodes.length; i++) {
       var n = nodes[i];
       this.byId[n.id] = n;
       (this.members[n.cgroup] = this.members[n.cgroup] || []).push(n);
+      if (n.csub !== undefined) {
+        if (!this.members[n.csub]) {
+          this.members[n.csub] = [];
+          (this.subs[n.cgroup] = this.subs[n.cgroup] || []).push(n.csub);
+        }
+        this.members[n.csub].push(n);
+      }
     }
+    this.keys = this.ordered(Object.keys(this.members).filter(function (k) {
+      return !Object.prototype.hasOwnProperty.call(this.byParent(), k);
+    }, this));
+  }
+  Groups.prototype.byParent = function () {
+    if (!this.parents) {
+      var parents = {}, subs = this.subs;
+      Object.keys(subs).forEach(function (key) {
+        subs[key].forEach(function (sub) { parents[sub] = key; });
+      });
+      this.parents = parents;
+    }
+    return this.parents;
+  };
+  Groups.prototype.ordered = function (keys) {
     var members = this.members;
-    this.keys = Object.keys(members).filter(function (k) { return members[k].length > 1; });
-    this.keys.sort(function (a, b) {
+    return keys.filter(function (k) { return members[k].length > 1; }).sort(function (a, b) {
       return members[b].length - members[a].length || a.localeCompare(b);
     });
-    this.top = this.keys.length ? members[this.keys[0]].length : 1;
-  }
+  };
   Groups.prototype.name = function (key) { return this.graph.groups[key] || key; };
   Groups.prototype.count = function (key) { return this.members[key].length; };
   Groups.prototype.closeAll = function () {
     var self = this;
-    this.keys.forEach(function (key) { self.closed[key] = true; });
+    Object.keys(this.members).forEach(function (key) { self.closed[key] = true; });
   };
   Groups.prototype.closedKeys = function () {
-    var self = this;
-    return this.keys.filter(function (key) { return self.closed[key]; });
+    var self = this, out = [];
+    this.keys.forEach(function (key) {
+      if (self.closed[key]) { out.push(key); return; }
+      self.ordered(self.subs[key] || []).forEach(function (sub) {
+        if (self.closed[sub]) { out.push(sub); }
+      });
+    });
+    return out;
   };
   Groups.prototype.owner = function (id) {
-    var key = this.byId[id].cgroup;
-    return this.closed[key] ? "cluster:" + key : id;
+    var n = this.byId[id];
+    if (this.closed[n.cgroup] && this.members[n.cgroup].length > 1) { return "cluster:" + n.cgroup; }
+    if (n.csub !== undefined && this.closed[n.csub] && this.members[n.csub].length > 1) {
+      return "cluster:" + n.csub;
+    }
+    return id;
   };
   Groups.prototype.clusterNode = function (key) {
     var list = this.members[key], x = 0, y = 0;
@@ -90,7 +121,7 @@
     return {
       id: "cluster:" + key, label: name + " (" + count + ")",
       title: name + ": " + count + " " + this.graph.words.actors,
-      x: x / count, y: y / count, shape: "dot", size: 15 + 35 * Math.sqrt(count / this.top),
+      x: x / count, y: y / count, shape: "dot", size: 12 + 9 * Math.log(count) / Math.LN10,
       borderWidth: 2, color: { background: "#dde6f3", border: "#1f5fa8" },
       font: { size: 18, color: "#1a1a1a", strokeWidth: 4, strokeColor: "#ffffff" },
       cluster: key
@@ -100,7 +131,8 @@
     var out = [], self = this;
     this.closedKeys().forEach(function (key) { out.push(self.clusterNode(key)); });
     for (var i = 0; i < this.nodes.length; i++) {
-      if (!this.closed[this.nodes[i].cgroup]) { out.push(this.nodes[i]); }
+      var n = this.nodes[i];
+      if (this.owner(n.id) === n.id) { out.push(n); }
     }
     return out;
   };
@@ -194,7 +226,7 @@
       show(data, groups);
       fill();
       network.fit({ animation: false });
-      say(status, graph.words.regroup + ": " + groups.keys.length + " " + graph.words.groups);
+      say(status, graph.words.regroup + ": " + groups.closedKeys().length + " " + graph.words.groups);
     });
     fill();
     return openGroup;

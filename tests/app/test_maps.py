@@ -155,6 +155,11 @@ def test_a_large_municipality_opens_clustered_by_community(client, session):
     assert data["cluster_by"] == "community"
     groups = {n["group"] for n in data["nodes"]}
     assert len(groups) > 1 and groups <= set(data["groups"])
+    _, country = _data(client, "")
+    assert country["cluster_by"] == "municipality"
+    assert {n["group"] for n in country["nodes"]} == {slug_for(1200)}
+    subs = {n["sub"] for n in country["nodes"]}  # too large to open at once: by community too
+    assert len(subs) > 1 and all(country["groups"][s].startswith("Syntetisk") for s in subs)
     html = client.get(f"/kort/?municipality={slug_for(1200)}").get_data(as_text=True)
     assert 'id="map-clustered"' in html
     assert 'id="f-focus"' not in html  # 1,200 actors are no list to choose from

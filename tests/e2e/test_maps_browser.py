@@ -176,18 +176,24 @@ def test_a_group_opens_by_click_and_the_country_map_groups_by_municipality(large
     page.goto(f"{large_server}/kort/")
     _drawn(page)
     before = _clusters(page)
-    names = page.get_by_label("Grupper på kortet").locator("option").all_text_contents()
+    chooser = page.get_by_label("Grupper på kortet")
+    names = chooser.locator("option").all_text_contents()
     assert any(name.startswith("Helsingør (") for name in names)
-    assert any(name.startswith("Syntetisk kommune (1200) (") for name in names)
+    assert "Syntetisk kommune (1200) (1200)" in names
     box = page.locator("#map canvas").bounding_box()
     spot = page.evaluate(
         """() => { const n = window.brobygMap;
-        const id = n.body.nodeIndices.find(i => String(i).startsWith("cluster:"));
-        return n.canvasToDOM(n.getPositions([id])[id]); }"""
+        return n.canvasToDOM(n.getPositions(["cluster:helsingor"])["cluster:helsingor"]); }"""
     )
     page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    assert page.get_by_role("status").filter(has_text="Åbnet: Helsingør").is_visible()
     assert _clusters(page) == before - 1
-    assert page.get_by_role("status").filter(has_text="Åbnet").is_visible()
+    # a municipality too large to show at once opens into its groups
+    chooser.select_option(label="Syntetisk kommune (1200) (1200)")
+    page.get_by_role("button", name="Åbn gruppe").click()
+    names = chooser.locator("option").all_text_contents()
+    assert sum(name.startswith("Syntetisk kommune (1200): Gruppe") for name in names) > 1
+    assert serious_violations(page) == []
 
 
 def test_a_focus_view_lays_out_the_neighbourhood_on_its_own(large_server, page):
