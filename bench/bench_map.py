@@ -50,7 +50,7 @@ def _draw_time(path: Path) -> float:
         context.route("http*://**/*", lambda route: route.abort())
         page = context.new_page()
         start = time.perf_counter()
-        page.goto(path.as_uri())
+        page.goto(path.as_uri(), timeout=600_000)
         page.wait_for_selector("#map[data-drawn] canvas", timeout=120_000)
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
         elapsed = time.perf_counter() - start

@@ -73,6 +73,9 @@
     this.keys = this.ordered(Object.keys(this.members).filter(function (k) {
       return !Object.prototype.hasOwnProperty.call(this.byParent(), k);
     }, this));
+    this.spots = {};
+    this.place(this.keys);
+    Object.keys(this.subs).forEach(function (key) { this.place(this.ordered(this.subs[key])); }, this);
   }
   Groups.prototype.byParent = function () {
     if (!this.parents) {
@@ -114,14 +117,40 @@
     }
     return id;
   };
+  Groups.prototype.radius = function (key) {
+    return 12 + 9 * Math.log(this.members[key].length) / Math.LN10;
+  };
+  /* A group sits at its members' mean position, pushed apart from its neighbours at the
+     same level so that no group hides another (means of small groups often coincide). */
+  Groups.prototype.place = function (keys) {
+    var self = this, spots = keys.map(function (key) {
+      var list = self.members[key], x = 0, y = 0;
+      for (var i = 0; i < list.length; i++) { x += list[i].x; y += list[i].y; }
+      return { key: key, x: x / list.length, y: y / list.length, r: self.radius(key) };
+    });
+    for (var round = 0; round < 60; round++) {
+      var moved = false;
+      for (var i = 0; i < spots.length; i++) {
+        for (var j = i + 1; j < spots.length; j++) {
+          var a = spots[i], b = spots[j], dx = b.x - a.x, dy = b.y - a.y;
+          var gap = a.r + b.r + 90, dist = Math.sqrt(dx * dx + dy * dy);
+          if (dist >= gap) { continue; }
+          if (dist < 1e-6) { dx = Math.cos(i + j); dy = Math.sin(i + j); dist = 1; }
+          var push = (gap - dist) / 2 / dist;
+          a.x -= dx * push; a.y -= dy * push; b.x += dx * push; b.y += dy * push;
+          moved = true;
+        }
+      }
+      if (!moved) { break; }
+    }
+    spots.forEach(function (spot) { self.spots[spot.key] = spot; });
+  };
   Groups.prototype.clusterNode = function (key) {
-    var list = this.members[key], x = 0, y = 0;
-    for (var i = 0; i < list.length; i++) { x += list[i].x; y += list[i].y; }
-    var count = list.length, name = this.name(key);
+    var count = this.members[key].length, name = this.name(key), spot = this.spots[key];
     return {
       id: "cluster:" + key, label: name + " (" + count + ")",
       title: name + ": " + count + " " + this.graph.words.actors,
-      x: x / count, y: y / count, shape: "dot", size: 12 + 9 * Math.log(count) / Math.LN10,
+      x: spot.x, y: spot.y, shape: "dot", size: this.radius(key),
       borderWidth: 2, color: { background: "#dde6f3", border: "#1f5fa8" },
       font: { size: 18, color: "#1a1a1a", strokeWidth: 4, strokeColor: "#ffffff" },
       cluster: key
@@ -216,7 +245,12 @@
       groups.closed[key] = false;
       show(data, groups);
       fill();
-      network.fit({ nodes: groups.members[key].map(function (n) { return n.id; }), animation: false });
+      var seen = {}, visible = [];
+      groups.members[key].forEach(function (n) {
+        var owner = groups.owner(n.id);
+        if (!seen[owner]) { seen[owner] = true; visible.push(owner); }
+      });
+      network.fit({ nodes: visible, animation: false });
       say(status, graph.words.opened + ": " + groups.name(key) + ", " +
           groups.count(key) + " " + graph.words.actors);
     }
