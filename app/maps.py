@@ -433,6 +433,7 @@ def standalone(view: MapView) -> str:
         title=_page_title(view.filters),
         lang=str(get_locale() or "da"),
         size=_size() if request else "degree",
+        municipalities={m.slug: m.name for m in actors.list_municipalities(db())},
     )
 
 

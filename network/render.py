@@ -131,7 +131,7 @@ def _groups(
     group = {n: d.get("municipality") or "" for n, d in view.shown.nodes(data=True)}
     sizes = Counter(group.values())
     names = {
-        key: municipalities.get(key) or labels.word("no_municipality")
+        key: municipalities.get(key) or key or labels.word("no_municipality")
         for key in set(group.values())
     }
     sub: dict[Hashable, str] = {}
@@ -234,7 +234,13 @@ def map_css() -> str:
 
 
 def standalone_html(
-    view: MapView, labels: Labels, *, title: str, lang: str = "da", size: str = "degree"
+    view: MapView,
+    labels: Labels,
+    *,
+    title: str,
+    lang: str = "da",
+    size: str = "degree",
+    municipalities: Mapping[str, str] | None = None,
 ) -> str:
     """Return a self-contained HTML map: vis-network and the map script inline, no network."""
     env = jinja2.Environment(
@@ -242,7 +248,7 @@ def standalone_html(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    data = vis_data(view, labels, size=size)
+    data = vis_data(view, labels, size=size, municipalities=municipalities)
     names = {n: d["name"] for n, d in view.shown.nodes(data=True)}
     # Markup below wraps text already made safe for its place: json_block escapes <, > and &,
     # inline_script breaks every "</script"; the template escapes everything else.
