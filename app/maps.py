@@ -6,10 +6,29 @@ computed layout or metrics is stored beside the request (`network.cache.store_as
 and a failure to store it never fails the page. No SQL here.
 """
 
+import gzip
+import hashlib
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,17 +37,20 @@ from app.auth import signed_in_user
 from app.database import db, engine
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS
 from app.i18n import FORM_LABELS, field_errors
-from app.params import date_value, int_value
-from harvest import accounts, actors, harvests
+from app.params import date_value, int_value, page_arg
+from harvest import accounts, actors, harvests, outcomes
 from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
-from network import cache, exports, jobs, metrics, render, timeline
-from network.graph import GraphFilters, Viewer, parse_filters
+from network import cache, exports, jobs, layout, metrics, render, timeline
+from network.graph import GraphFilters, Viewer, graph_version, parse_filters, simple_graph
 from network.maps import MapView, prepare_map
 
 bp = Blueprint("maps", __name__, url_prefix="/kort")
 
-TABLE_LIMIT = 300
+PER_PAGE = 50
+FOCUS_SELECT_UP_TO = 500  # above, the focus is chosen through "Find an actor"
+DATA_ARGS = ("municipality", "as_of", "form", "kind", "sector", "focus", "depth", "size")
+BODIES_KEPT = 32
 METRIC_LABELS = {
     "degree": _l("Ties"),
     "betweenness": _l("Betweenness"),
@@ -96,6 +118,15 @@ def labels() -> render.Labels:
             "from": _("From"),
             "to": _("To"),
             "form": _("Form"),
+            "group": _("Group"),
+            "groups": _("groups"),
+            "no_group": _("Without a group"),
+            "no_municipality": _("Outside the municipalities"),
+            "group_list": _("Groups on the map"),
+            "open_group": _("Open group"),
+            "regroup": _("Group the map again"),
+            "opened": _("Opened"),
+            "actors": _("actors"),
         },
     )
 
@@ -111,16 +142,22 @@ def _filter_args() -> dict[str, Any]:
     }
 
 
-def _map_from_request() -> MapView:
+def _map_args() -> tuple[GraphFilters, int | None, int]:
     filters = parse_filters(db(), _filter_args())
     focus = int_value(request.args.get("focus"), "focus")
     depth = int_value(request.args.get("depth"), "depth") or 1
     if depth not in (1, 2):
         raise ValidationFailed({"depth": (N_("Choose 1 or 2 steps."), {})})
+    return filters, focus, depth
+
+
+def _map_from_request(viewer: Viewer | None = None) -> MapView:
+    filters, focus, depth = _map_args()
     keep = cache.store_aside(engine())  # for the next visitor
     schedule = jobs.scheduler_for(engine(), current_app.config["REDIS_URL"])
+    viewer = viewer or _viewer()
     return prepare_map(
-        db(), filters, _viewer(), focus=focus, depth=depth, keep=keep, schedule=schedule
+        db(), filters, viewer, focus=focus, depth=depth, keep=keep, schedule=schedule
     )
 
 
@@ -146,9 +183,54 @@ def _page_title(filters: GraphFilters) -> str:
     return _("Map of every municipality")
 
 
+def _stale_note(view: MapView) -> str | None:
+    # map-engine adds `stale` to MapView; until then every map is fresh
+    if getattr(view, "stale", False):
+        return _("The map shows the last computation; a new one is being computed.")
+    return None
+
+
+def _data_query() -> str:
+    return urlencode([(k, v) for k in DATA_ARGS for v in request.args.getlist(k) if v])
+
+
+@dataclass
+class TablePage:
+    """One page of a map table and what its pagination nav needs."""
+
+    rows: list[Any]
+    page: int
+    pages: int
+    total: int
+    first: int
+    numbers: list[int]
+    url: Callable[[int], str]
+
+
+def _page(items: list[Any], name: str) -> TablePage:
+    """Return page `request.args[name]` of `items`, PER_PAGE rows."""
+    pages = max(1, math.ceil(len(items) / PER_PAGE))
+    number = min(page_arg(name), pages)
+    kept = {k: request.args.getlist(k) for k in request.args if k != name}
+
+    def url(n: int) -> str:
+        return url_for("maps.index", **kept, **{name: n})
+
+    start = (number - 1) * PER_PAGE
+    return TablePage(
+        rows=items[start : start + PER_PAGE],
+        page=number,
+        pages=pages,
+        total=len(items),
+        first=start + 1,
+        numbers=sorted({1, pages, *range(max(1, number - 2), min(pages, number + 2) + 1)}),
+        url=url,
+    )
+
+
 @bp.route("/")
 def index() -> Any:
-    """Show the interactive map with its legend, filters, tables and answers."""
+    """Show the map's container (its data comes from `data`), legend, filters, paged tables."""
     municipalities = actors.list_municipalities(db())
     try:
         view = _map_from_request()
@@ -167,6 +249,11 @@ def index() -> Any:
     q = request.args.get("q", "").strip()[:100]
     names = {n: d["name"] for n, d in view.graph.nodes(data=True)}
     rows = sorted(view.shown.nodes(data=True), key=lambda item: item[1]["name"].casefold())
+    ties = sorted(
+        view.shown.edges(data=True),
+        key=lambda e: (names[e[0]].casefold(), names[e[1]].casefold()),
+    )
+    query = _data_query()
     return render_template(
         "maps/index.html",
         view=view,
@@ -175,13 +262,16 @@ def index() -> Any:
         municipalities=municipalities,
         args=request.args,
         size=_size(),
-        graph_json=render.json_block(render.vis_data(view, labels(), size=_size())),
+        data_url=url_for("maps.data") + (f"?{query}" if query else ""),
+        stale_note=_stale_note(view),
         names=names,
-        rows=rows[:TABLE_LIMIT],
-        ties=sorted(
-            view.shown.edges(data=True),
-            key=lambda e: (names[e[0]].casefold(), names[e[1]].casefold()),
-        )[:TABLE_LIMIT],
+        actor_page=_page(rows, "page"),
+        tie_page=_page(ties, "tie_page"),
+        focus_choices=(
+            sorted(view.graph.nodes(data=True), key=lambda item: item[1]["name"].casefold())
+            if view.graph.number_of_nodes() <= FOCUS_SELECT_UP_TO
+            else None
+        ),
         sector_table=sorted(metrics.sector_table(view.shown).items()),
         found=_search(view, q),
         q=q,
@@ -191,9 +281,124 @@ def index() -> Any:
     )
 
 
+class _Bodies:
+    """The last few map bodies this process sent, by ETag (a cache: never shared state)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, etag: str) -> tuple[bytes, bytes] | None:
+        with self.lock:
+            found = self.items.get(etag)
+            if found is not None:
+                self.items.move_to_end(etag)
+            return found
+
+    def put(self, etag: str, body: tuple[bytes, bytes]) -> None:
+        with self.lock:
+            self.items[etag] = body
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_bodies = _Bodies(BODIES_KEPT)
+
+
+def _visibility(viewer: Viewer) -> str:
+    # what a map shows depends on the role and groups (draft evidence), nothing else
+    if viewer.user is None:
+        return "public"
+    return f"{viewer.user.role}:{','.join(str(g) for g in sorted(viewer.member_of))}"
+
+
+def _etag(filters: GraphFilters, focus: int | None, depth: int, viewer: Viewer) -> str:
+    """Return the ETag of a freshly computed map body, known before the map is built."""
+    parts = (
+        graph_version(db(), filters.municipality),  # this map's actors, ties, evidence
+        outcomes.outcomes_version(db()),  # the titles and visibility of the evidence
+        filters.key(),
+        str(focus),
+        str(depth),
+        _size(),
+        str(get_locale() or "da"),
+        _visibility(viewer),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _focus_positions(view: MapView) -> dict[Hashable, tuple[float, float]] | None:
+    """Lay a focus view's neighbourhood out afresh (not at its place on the whole map)."""
+    if view.focus is None:
+        return None
+    community = {
+        n: m["community"] for n, m in view.per_node.items() if m.get("community") is not None
+    }
+    return layout.compute_layout(simple_graph(view.shown), community)
+
+
+def _payload(view: MapView) -> dict[str, Any]:
+    names = {m.slug: m.name for m in actors.list_municipalities(db())}
+    payload = render.vis_data(
+        view,
+        labels(),
+        size=_size(),
+        positions=_focus_positions(view),
+        municipalities=names,
+    )
+    payload.update(
+        version=view.version,
+        stale=bool(getattr(view, "stale", False)),
+        computing=bool(getattr(view, "computing", False)),
+        note=_stale_note(view),
+        actors=view.shown.number_of_nodes(),
+        ties=view.shown.number_of_edges(),
+    )
+    return payload
+
+
+@bp.route("/data.json")
+def data() -> Any:
+    """Send the map's nodes, ties and groups as JSON: gzip when accepted, ETag, revalidated.
+
+    A fresh body is known by its ETag before the map is built, so a revalidation or a body
+    this process sent a moment ago costs no graph; a stale body (the last computation, while
+    a new one runs) gets an ETag of its own and is never kept."""
+    viewer = _viewer()
+    try:
+        filters, focus, depth = _map_args()
+        etag = _etag(filters, focus, depth, viewer)
+        body = None if request.if_none_match.contains(etag) else _bodies.get(etag)
+        if body is None and not request.if_none_match.contains(etag):
+            keep = cache.store_aside(engine())
+            view = prepare_map(db(), filters, viewer, focus=focus, depth=depth, keep=keep)
+            raw = render.json_block(_payload(view)).encode("utf-8")
+            body = (raw, gzip.compress(raw, compresslevel=6, mtime=0))
+            if getattr(view, "stale", False) or getattr(view, "computing", False):
+                etag = f"{etag}-{hashlib.sha256(raw).hexdigest()[:12]}"
+                body = None if request.if_none_match.contains(etag) else body
+            else:
+                _bodies.put(etag, body)
+    except ValidationFailed as error:
+        return jsonify({"errors": field_errors(error)}), 422
+    if body is None:
+        response = Response(status=304)
+    else:
+        zipped = "gzip" in request.accept_encodings
+        response = Response(body[1] if zipped else body[0], mimetype="application/json")
+        if zipped:
+            response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Accept-Encoding")
+    response.vary.add("Cookie")
+    return response
+
+
 def _static_context() -> dict[str, Any]:
     return {
-        "table_limit": TABLE_LIMIT,
+        "cluster_from": render.CLUSTER_FROM,
         "metric_labels": METRIC_LABELS,
         "metric_meanings": METRIC_MEANINGS,
         "role_labels": ROLE_LABELS,
@@ -242,6 +447,7 @@ def standalone(view: MapView) -> str:
         title=_page_title(view.filters),
         lang=str(get_locale() or "da"),
         size=_size() if request else "degree",
+        municipalities={m.slug: m.name for m in actors.list_municipalities(db())},
     )
 
 

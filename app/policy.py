@@ -50,6 +50,7 @@ ROUTES: dict[str, Rule] = {
     "suggestions.actors": PUBLIC,  # actor names, public like the directory
     "maps.index": PUBLIC,
     "maps.changes": PUBLIC,
+    "maps.data": PUBLIC,
     "maps.download": PUBLIC,
     "maps.map_script": PUBLIC,
     "maps.vis_network": PUBLIC,

@@ -441,3 +441,9 @@ def advice(session: Session, outcome: Outcome) -> tuple[list[checks.Flag], dict[
         values, harvest, group_actor_id=group.actor_id if group else None
     )
     return flags, checks.smart_summary(flags)
+
+
+def outcomes_version(session: Session) -> str:
+    """Return a text that changes whenever an outcome is added, edited, moved on or erased."""
+    count, latest = session.execute(select(func.count(), func.max(Outcome.updated_at))).one()
+    return f"{count}:{latest}"

@@ -10,7 +10,8 @@ Must not import `app` or Flask.
 
 import json
 import re
-from collections.abc import Callable, Hashable, Mapping
+from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -104,49 +105,103 @@ def edge_title(names: tuple[str, str], data: Mapping[str, Any], labels: Labels) 
     return "\n".join(lines)
 
 
+CLUSTER_FROM = 1000
+
+
+def _groups(
+    view: MapView, labels: Labels, municipalities: Mapping[str, str]
+) -> tuple[str | None, dict[Hashable, str], dict[Hashable, str], dict[str, str]]:
+    """Return what a large map is grouped by, each actor's group and subgroup, and their labels.
+
+    At country level actors group by municipality, and those of a municipality too large to
+    open at once also by community inside it; within one municipality, by community."""
+    if view.shown.number_of_nodes() <= CLUSTER_FROM:
+        return None, {}, {}, {}
+
+    def community(node: Hashable) -> str:
+        number = view.per_node.get(node, {}).get("community")
+        return "" if number is None else str(number)
+
+    def group_name(number: str) -> str:
+        return f"{labels.word('group')} {number}" if number else labels.word("no_group")
+
+    if view.filters.municipality:
+        group = {n: community(n) for n in view.shown}
+        return "community", group, {}, {key: group_name(key) for key in set(group.values())}
+    group = {n: d.get("municipality") or "" for n, d in view.shown.nodes(data=True)}
+    sizes = Counter(group.values())
+    names = {
+        key: municipalities.get(key) or key or labels.word("no_municipality")
+        for key in set(group.values())
+    }
+    sub: dict[Hashable, str] = {}
+    for node, key in group.items():
+        if sizes[key] > CLUSTER_FROM and community(node):
+            sub[node] = f"{key}/{community(node)}"
+            names[sub[node]] = f"{names[key]}: {group_name(community(node))}"
+    return "municipality", group, sub, names
+
+
 def vis_data(
     view: MapView,
     labels: Labels,
     *,
     size: str = "degree",
-    actor_url: Callable[[Hashable], str] = lambda n: f"/aktoerer/{n}",
+    actor_url: str = "/aktoerer/",
+    positions: Mapping[Hashable, tuple[float, float]] | None = None,
+    municipalities: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return the vis-network nodes and edges of the map (positions fixed, physics off)."""
+    """Return the map's nodes, ties, groups and styles for `map.js` (positions fixed, no physics).
+
+    `positions` replaces the map's layout (a focus view lays its neighbourhood out afresh);
+    above `CLUSTER_FROM` actors every actor names its group (municipality at country level,
+    community within one) and the script opens the map clustered by it."""
     sizes = _sizes(view, size if size in SIZE_METRICS else "degree")
+    placed = view.positions if positions is None else positions
+    cluster_by, group_of, sub_of, group_names = _groups(view, labels, municipalities or {})
     nodes = []
     for node, data in view.shown.nodes(data=True):
-        x, y = view.positions.get(node, (0.0, 0.0))
-        nodes.append(
-            {
-                "id": node,
-                "label": data["name"],
-                "title": node_title(data, view.per_node.get(node, {}), labels),
-                "color": SECTOR_COLOURS.get(data["sector"], "#555555"),
-                "shape": KIND_SHAPES.get(data["kind"], "dot"),
-                "size": round(sizes[node], 1),
-                "x": x,
-                "y": y,
-                "url": actor_url(node),
-                "focus": node == view.focus,
-            }
-        )
+        x, y = placed.get(node, (0.0, 0.0))
+        item = {
+            "id": node,
+            "label": data["name"],
+            "title": node_title(data, view.per_node.get(node, {}), labels),
+            "color": SECTOR_COLOURS.get(data["sector"], "#555555"),
+            "shape": KIND_SHAPES.get(data["kind"], "dot"),
+            "size": round(sizes[node], 1),
+            "x": x,
+            "y": y,
+        }
+        if cluster_by:
+            item["group"] = group_of[node]
+        if node in sub_of:
+            item["sub"] = sub_of[node]
+        nodes.append(item)
     edges = []
     names = {n: d["name"] for n, d in view.shown.nodes(data=True)}
     for u, v, data in view.shown.edges(data=True):
-        style = FORM_STYLES.get(data["form"], FORM_STYLES["bridging"])
         edges.append(
             {
                 "id": data["id"],
                 "from": data["source_id"],
                 "to": data["target_id"],
-                "form": data["form"],
-                "color": style["color"],
-                "dashes": style["dashes"],
-                "width": style["width"],
+                "form": data["form"] if data["form"] in FORM_STYLES else "bridging",
                 "title": edge_title((names[u], names[v]), data, labels),
             }
         )
-    return {"nodes": nodes, "edges": edges, "focus": view.focus}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "styles": FORM_STYLES,
+        "focus": view.focus,
+        "actor_url": actor_url,
+        "cluster_by": cluster_by,
+        "groups": group_names,
+        "words": {
+            key: labels.word(key)
+            for key in ("groups", "open_group", "regroup", "opened", "actors", "ties", "group_list")
+        },
+    }
 
 
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -179,7 +234,13 @@ def map_css() -> str:
 
 
 def standalone_html(
-    view: MapView, labels: Labels, *, title: str, lang: str = "da", size: str = "degree"
+    view: MapView,
+    labels: Labels,
+    *,
+    title: str,
+    lang: str = "da",
+    size: str = "degree",
+    municipalities: Mapping[str, str] | None = None,
 ) -> str:
     """Return a self-contained HTML map: vis-network and the map script inline, no network."""
     env = jinja2.Environment(
@@ -187,7 +248,7 @@ def standalone_html(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    data = vis_data(view, labels, size=size)
+    data = vis_data(view, labels, size=size, municipalities=municipalities)
     names = {n: d["name"] for n, d in view.shown.nodes(data=True)}
     # Markup below wraps text already made safe for its place: json_block escapes <, > and &,
     # inline_script breaks every "</script"; the template escapes everything else.

@@ -1,11 +1,15 @@
 """The map pages under /kort: legend, filters, focus, search, tables, timeline, downloads."""
 
+import gzip
+import json
 import re
 
 import networkx as nx
 import pytest
 
-from harvest import outcomes
+from harvest import harvests, outcomes
+from network.scale import add_synthetic_municipality, slug_for
+from tests.conftest import PASSWORD
 
 EVIL = "<img src=x onerror=alert(1)>"
 CLOSER = "</script><script>alert(1)</script>"
@@ -46,7 +50,134 @@ def test_map_shows_the_three_forms_in_the_legend(client, town):
     legend = html.split('id="legend-forms"')[1].split("</ul>")[0]
     for form in ("Bonding", "Bridging", "Linking"):
         assert form in legend
-    assert 'id="graph-data"' in html and "/kort/vis-network.min.js" in html
+    assert 'data-src="/kort/data.json?municipality=helsingor"' in html
+    assert 'id="graph-data"' not in html and "/kort/vis-network.min.js" in html
+
+
+def _data(client, query="municipality=helsingor", **headers):
+    response = client.get(f"/kort/data.json?{query}", headers=headers)
+    body = response.data
+    if response.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return response, json.loads(body) if response.status_code == 200 else None
+
+
+def test_map_data_is_its_own_json_resource(client, town):
+    response, data = _data(client)
+    assert response.mimetype == "application/json"
+    assert {n["label"] for n in data["nodes"]} >= {"Café Vinkeldammen", "SIND Helsingør"}
+    assert len(data["edges"]) == 4 and data["version"]
+    assert data["stale"] is False and data["computing"] is False and data["note"] is None
+    assert data["cluster_by"] is None  # a small map opens unclustered
+    assert "private" in response.headers["Cache-Control"]
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_map_data_is_gzipped_when_asked_and_revalidated_by_etag(client, town):
+    plain, data = _data(client)
+    zipped, same = _data(client, **{"Accept-Encoding": "gzip"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert zipped.headers["Content-Encoding"] == "gzip" and same == data
+    assert len(zipped.data) < len(plain.data)
+    etag = zipped.headers["ETag"]
+    assert etag and not etag.startswith("W/")
+    again = client.get("/kort/data.json?municipality=helsingor", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/kort/data.json?municipality=helsingor&form=bridging")
+    assert other.headers["ETag"] != etag
+    english = client.get("/kort/data.json?municipality=helsingor&lang=en")
+    assert english.headers["ETag"] != etag
+
+
+def test_map_data_shows_draft_evidence_only_to_who_may_see_it(
+    client, town, session, create_user, create_outcome
+):
+    harvest = harvests.harvest_by_slug(session, "test-harvest")
+    draft = create_outcome(harvest, title="Et udkast om caféen", status="draft", actor=town["cafe"])
+    outcomes.add_tie_evidence(session, draft, town["bridge"], by=None)
+    create_user()
+    session.commit()
+    public, public_data = _data(client)
+    assert "Et udkast om caféen" not in json.dumps(public_data, ensure_ascii=False)
+    client.post("/login", data={"email": "evaluator@example.dk", "password": PASSWORD})
+    member, member_data = _data(client)
+    assert "Et udkast om caféen" in json.dumps(member_data, ensure_ascii=False)
+    assert member.headers["ETag"] != public.headers["ETag"]
+    stale = client.get(
+        "/kort/data.json?municipality=helsingor", headers={"If-None-Match": public.headers["ETag"]}
+    )
+    assert stale.status_code == 200  # the public body's ETag never answers a member
+
+
+def test_an_outcome_leaving_public_view_leaves_the_map_data_at_once(client, town, session):
+    before, data = _data(client)
+    assert "Caféen henviser til SIND" in json.dumps(data, ensure_ascii=False)
+    outcome = town["outcome"]
+    outcomes.update_outcome(  # the edit takes it back from final: not public
+        session,
+        outcome,
+        {
+            "title": "Caféen sender folk videre",
+            "changed_actor_id": outcome.changed_actor_id,
+            "change": outcome.change,
+            "when_start": "2025-03-01",
+        },
+        outcome.version,
+        by=None,
+    )
+    session.commit()
+    after, data = _data(client, **{"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Caféen henviser til SIND" not in text and "Caféen sender folk videre" not in text
+
+
+def test_map_data_answers_422_for_bad_filters(client, town):
+    response, _ = _data(client, "municipality=atlantis")
+    assert response.status_code == 422
+    assert "municipality" in response.get_json()["errors"]
+
+
+def test_a_focus_view_lays_its_neighbourhood_out_afresh(client, town):
+    cafe = town["cafe"].id
+    _, whole = _data(client)
+    _, focused = _data(client, f"municipality=helsingor&focus={cafe}")
+    place = {n["id"]: (n["x"], n["y"]) for n in whole["nodes"]}
+    assert {n["id"] for n in focused["nodes"]} < set(place)
+    assert focused["focus"] == cafe
+    assert any((n["x"], n["y"]) != place[n["id"]] for n in focused["nodes"])
+
+
+def test_a_large_municipality_opens_clustered_by_community(client, session):
+    add_synthetic_municipality(session, 1200)
+    session.commit()
+    _, data = _data(client, f"municipality={slug_for(1200)}")
+    assert data["cluster_by"] == "community"
+    groups = {n["group"] for n in data["nodes"]}
+    assert len(groups) > 1 and groups <= set(data["groups"])
+    _, country = _data(client, "")
+    assert country["cluster_by"] == "municipality"
+    assert {n["group"] for n in country["nodes"]} == {slug_for(1200)}
+    subs = {n["sub"] for n in country["nodes"]}  # too large to open at once: by community too
+    assert len(subs) > 1 and all(country["groups"][s].startswith("Syntetisk") for s in subs)
+    html = client.get(f"/kort/?municipality={slug_for(1200)}").get_data(as_text=True)
+    assert 'id="map-clustered"' in html
+    assert 'id="f-focus"' not in html  # 1,200 actors are no list to choose from
+
+
+def test_the_tables_page_without_javascript(client, town, create_actor, session):
+    for number in range(60):
+        create_actor(name=f"Forening {number:02d}", municipality="helsingor")
+    session.commit()
+    first = client.get("/kort/?municipality=helsingor&lang=en").get_data(as_text=True)
+    table = first.split('id="actors-h"')[1].split("</table>")[0]
+    assert table.count('<th scope="row">') == 50
+    nav = first.split('aria-label="Pages of the actor table"')[1].split("</nav>")[0]
+    assert 'aria-current="page"' in nav and "page=2" in nav
+    second = client.get("/kort/?municipality=helsingor&lang=en&page=2").get_data(as_text=True)
+    table = second.split('id="actors-h"')[1].split("</table>")[0]
+    assert table.count('<th scope="row">') == 15
+    assert "Actors 51 to 65 of 65" in second
 
 
 def test_filter_by_form_and_date_shows_fewer_ties(client, town):
@@ -103,10 +234,11 @@ def test_bad_filters_answer_422_not_500(client, town, query):
 def test_names_never_become_markup_on_the_page(client, town):
     html = client.get("/kort/?municipality=helsingor").get_data(as_text=True)
     assert EVIL not in html and CLOSER not in html
-    block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
-    assert block and "<" not in block.group(1)
     before = {html[m.start() - 10 : m.start()] for m in re.finditer("onerror", html)}
-    assert before <= {"&lt;img src=x "[-10:], "\\u003cimg src=x "[-10:]}  # only escaped copies
+    assert before <= {"&lt;img src=x "[-10:]}  # only escaped copies
+    data = client.get("/kort/data.json?municipality=helsingor").get_data(as_text=True)
+    assert EVIL in {n["label"] for n in json.loads(data)["nodes"]}
+    assert "<" not in data  # escaped even in JSON
     response = client.get("/kort/?municipality=helsingor")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "<script>" not in html  # no inline script on the page
