@@ -1,4 +1,5 @@
-"""A real Brobyg server (waitress, via `brobyg serve`) with the demo data, and Debian's chromium."""
+"""A real Brobyg server (waitress, via `brobyg serve`) with the demo data, and Debian's chromium,
+both started once per worker."""
 
 import os
 import shutil
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import brobyg, serve, stop
+from harvest import accounts
+from harvest.db import make_engine, unit_of_work
+from tests.processes import serve, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,29 +32,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `brobyg serve` on a migrated SQLite database with the demo data loaded."""
-    folder: Path = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "BROBYG_DATABASE_URL": f"sqlite:///{folder / 'brobyg.sqlite3'}",
-        "BROBYG_SECRET_KEY": "e2e-secret",
-    }
-    brobyg(env, "db", "upgrade")
-    brobyg(env, "demo")
-    brobyg(
-        env,
-        "user",
-        "create",
-        "e2e@example.dk",
-        "--role",
-        "evaluator",
-        "--name",
-        "E2E",
-        stdin=PASSWORD + "\n",
-    )
-    server, url = serve(env)
-    yield url
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_demo_template: Path
+) -> Iterator[str]:
+    """Start `brobyg serve` on a copy of the SQLite database with the demo data loaded, plus
+    an evaluator account of the tests' own."""
+    path = tmp_path_factory.mktemp("e2e") / "brobyg.sqlite3"
+    shutil.copy(sqlite_demo_template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with unit_of_work(engine) as session:
+        accounts.create_user(
+            session,
+            {"email": "e2e@example.dk", "role": "evaluator", "name": "E2E", "password": PASSWORD},
+            by=None,
+        )
+    engine.dispose()
+    env = {**os.environ, "BROBYG_DATABASE_URL": url, "BROBYG_SECRET_KEY": "e2e-secret"}
+    server, address = serve(env)
+    yield address
     stop(server)
 
 
