@@ -23,6 +23,7 @@ Only tests about loading the demo (tests/harvest/test_demo.py) call `load_demo` 
 `sqlite_demo_template` is the path of the loaded SQLite file, for tests that start their
 own processes on a copy of it (tests/e2e)."""
 
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from harvest import accounts, actors, demo, harvests, outcomes, ties
@@ -42,6 +44,15 @@ from harvest.db import make_engine, open_session, upgrade
 from harvest.models import Actor, Harvest, Municipality, Outcome, Tie, User
 
 os.environ.setdefault("BROBYG_SECRET_KEY", "test-secret")
+# Passwords: the same scrypt through the same code, at a work factor of 2**10 instead of
+# werkzeug's 2**15: a hash costs a millisecond, not a tenth of a second or (under load) most
+# of a second, hundreds of times per run. Checking reads the factor from the stored hash.
+# Processes that tests start (`brobyg serve`) keep the real factor.
+TEST_PASSWORD_HASH = "scrypt:1024:8:1"
+accounts.generate_password_hash = functools.partial(
+    generate_password_hash, method=TEST_PASSWORD_HASH
+)
+accounts._DUMMY_HASH = generate_password_hash("not-a-real-password", method=TEST_PASSWORD_HASH)
 PG_URL = os.environ.get("BROBYG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 # Tests that only make sense on one backend choose it (nothing to skip on the other).
