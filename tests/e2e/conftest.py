@@ -23,6 +23,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "e2e-password-123"  # noqa: S105 - test accounts only
+# Playwright waits for a condition (an element, a navigation) at most this long: only a
+# safety net, so that a loaded machine is slow rather than failing.
+WAIT_MS = 120_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -60,7 +63,9 @@ def browser() -> Iterator[object]:
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is missing: `make test` installs it")
         pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -71,6 +76,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(locale="da-DK")  # type: ignore[attr-defined]
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -81,6 +87,7 @@ def phone(browser: object) -> Iterator[object]:
     context = browser.new_context(  # type: ignore[attr-defined]
         locale="da-DK", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
