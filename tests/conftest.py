@@ -21,7 +21,11 @@ may write freely. Examples:
 
 Only tests about loading the demo (tests/harvest/test_demo.py) call `load_demo` themselves.
 `sqlite_demo_template` is the path of the loaded SQLite file, for tests that start their
-own processes on a copy of it (tests/e2e)."""
+own processes on a copy of it (tests/e2e).
+
+Passwords are hashed in-process with a small scrypt work factor (`TEST_PASSWORD_HASH`).
+Processes and waits: tests/processes.py starts `brobyg` commands and servers and waits for
+them on a condition; its `SAFETY_NET` is the only bound, so give no test a fixed deadline."""
 
 import functools
 import os
