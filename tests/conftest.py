@@ -1,13 +1,37 @@
 """Fixtures: a fresh, migrated database per test on SQLite, and on PostgreSQL when
 BROBYG_TEST_DATABASE_URL is set; a domain `session` with no Flask; `app`, `client`
-and `runner` for the web layer; factories that go through the services."""
+and `runner` for the web layer; factories that go through the services.
 
-import importlib.util
+Databases. `database_url` (and so `engine`, `session`, `app`, `client`, `runner`) is a
+database of the test's own, copied from a template migrated once per worker: a file copy
+on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL. It runs once per backend
+(`BACKENDS`); `ON_SQLITE` / `ON_POSTGRES` choose one.
+
+Demo data. Ask for the `demo_data` fixture, in the test or in one of its fixtures, and the
+test's database starts as a copy of one with the demo data set loaded (loaded once per
+worker and backend, by `harvest.demo.load_demo`). Each test still has its own copy, so it
+may write freely. Examples:
+
+    def test_x(client, demo_data): ...
+
+    @pytest.fixture
+    def world(session, demo_data): ...
+
+    pytestmark = pytest.mark.usefixtures("demo_data")  # a whole module
+
+Only tests about loading the demo (tests/harvest/test_demo.py) call `load_demo` themselves.
+`sqlite_demo_template` is the path of the loaded SQLite file, for tests that start their
+own processes on a copy of it (tests/e2e).
+
+Passwords are hashed in-process with a small scrypt work factor (`TEST_PASSWORD_HASH`).
+Processes and waits: tests/processes.py starts `brobyg` commands and servers and waits for
+them on a condition; its `SAFETY_NET` is the only bound, so give no test a fixed deadline."""
+
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,14 +39,24 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
+from werkzeug.security import generate_password_hash
 
 from app import create_app
-from harvest import accounts, actors, harvests, outcomes, ties
-from harvest.db import MIGRATIONS, make_engine, open_session, upgrade
+from harvest import accounts, actors, demo, harvests, outcomes, ties
+from harvest.db import make_engine, open_session, upgrade
 from harvest.models import Actor, Harvest, Municipality, Outcome, Tie, User
 
 os.environ.setdefault("BROBYG_SECRET_KEY", "test-secret")
+# Passwords: the same scrypt through the same code, at a work factor of 2**10 instead of
+# werkzeug's 2**15: a hash costs a millisecond, not a tenth of a second or (under load) most
+# of a second, hundreds of times per run. Checking reads the factor from the stored hash.
+# Processes that tests start (`brobyg serve`) keep the real factor.
+TEST_PASSWORD_HASH = "scrypt:1024:8:1"
+accounts.generate_password_hash = functools.partial(
+    generate_password_hash, method=TEST_PASSWORD_HASH
+)
+accounts._DUMMY_HASH = generate_password_hash("not-a-real-password", method=TEST_PASSWORD_HASH)
 PG_URL = os.environ.get("BROBYG_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 # Tests that only make sense on one backend choose it (nothing to skip on the other).
@@ -33,12 +67,17 @@ ON_POSTGRES = pytest.mark.parametrize(
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test accounts only
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate one SQLite file once; each test gets a copy of it."""
-    path = tmp_path_factory.mktemp("template") / "brobyg.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+def _load_demo(url: str) -> None:
+    engine = make_engine(url)
+    with open_session(engine, write=True) as session:
+        demo.load_demo(session)
+        session.commit()
+    engine.dispose()
+
+
+def _sqlite_file(url: str, path: Path) -> Path:
+    """Fold the write-ahead log into the file at `path`, so a plain copy holds everything."""
+    engine = make_engine(url)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -46,60 +85,88 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_ready() -> str:
-    """Reset the PostgreSQL test database's schema and migrate it once.
-
-    Under pytest-xdist each worker gets a database of its own (`<name>_<worker>`),
-    made from the given one, so parallel workers never empty each other's tables."""
-    assert PG_URL
-    url = make_url(PG_URL)
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        name = f"{url.database}_{worker}"
-        admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-            if exists.first() is None:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = url.set(database=name)
-    rendered = url.render_as_string(hide_password=False)
-    engine = make_engine(rendered)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate one SQLite file once; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "brobyg.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     engine.dispose()
-    return rendered
+    return _sqlite_file(f"sqlite:///{path}", path)
 
 
-def _migration(name: str) -> ModuleType:
-    path = MIGRATIONS / "versions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"brobyg_migration_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="session")
+def sqlite_demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """Load the demo data once into a copy of the migrated file; `demo_data` tests copy it."""
+    path = tmp_path_factory.mktemp("demo-template") / "brobyg.sqlite3"
+    shutil.copy(sqlite_template, path)
+    _load_demo(f"sqlite:///{path}")
+    return _sqlite_file(f"sqlite:///{path}", path)
 
 
-def _truncate_all(url: str) -> None:
-    """Empty every table and put back the rows the data migrations insert."""
-    engine = make_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        _migration("0004_default_coding_scheme").seed(conn)
-    engine.dispose()
+class PostgresDatabases:
+    """This worker's PostgreSQL databases: templates made once, a fresh copy per test.
+
+    Under pytest-xdist each worker has names of its own (`<name>_<worker>`, `_main`
+    without xdist), so parallel workers never touch each other's databases. The given
+    database is only used to connect from while creating and dropping the others."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.base = f"{self.url.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        self.admin = make_engine(url, isolation_level="AUTOCOMMIT")
+        self.empty = self._make(f"{self.base}_tpl", template=None)
+        self.demo: str | None = None
+
+    def _url(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def _make(self, name: str, template: str | None) -> str:
+        """(Re)create database `name`, as a copy of `template` or migrated from nothing."""
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        if template is None:
+            engine = make_engine(self._url(name))
+            upgrade(engine)
+            engine.dispose()
+        return name
+
+    def fresh(self, with_demo: bool) -> str:
+        """Return the URL of a new copy of the migrated (or demo) template for one test."""
+        if with_demo and self.demo is None:
+            name = self._make(f"{self.base}_demo_tpl", template=self.empty)
+            _load_demo(self._url(name))
+            self.demo = name
+        return self._url(self._make(self.base, template=self.demo if with_demo else self.empty))
+
+    def close(self) -> None:
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    """Migrate this worker's PostgreSQL template once (and load the demo one on first use)."""
+    assert PG_URL
+    databases = PostgresDatabases(PG_URL)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def demo_data() -> None:
+    """Ask for the demo data set: `database_url` then starts as a copy of it."""
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Return the URL of a fresh, migrated, empty database for this test."""
+    """Return the URL of a fresh, migrated database of this test's own: empty, or holding
+    the demo data when the test (or one of its fixtures) asks for `demo_data`."""
+    with_demo = "demo_data" in request.fixturenames
     if request.param == "postgres":
-        url = request.getfixturevalue("postgres_ready")
-        _truncate_all(url)
-        return url
-    template = request.getfixturevalue("sqlite_template")
+        databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+        return databases.fresh(with_demo)
+    template = request.getfixturevalue("sqlite_demo_template" if with_demo else "sqlite_template")
     path = tmp_path / "brobyg.sqlite3"
     shutil.copy(template, path)
     return f"sqlite:///{path}"

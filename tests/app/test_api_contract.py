@@ -26,7 +26,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from app.api.openapi import document
-from harvest import accounts, demo
+from harvest import accounts
 from harvest.models import Outcome, User
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -84,9 +84,8 @@ def _tokens(session: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def demo_tokens(session: Any) -> dict[str, str]:
-    """Load the demo data set and return a token of each role."""
-    demo.load_demo(session)
+def demo_tokens(session: Any, demo_data: None) -> dict[str, str]:
+    """Return a token of each role of the demo data set."""
     tokens = _tokens(session)
     session.commit()
     return tokens

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import col, select
 
 from app.cli import main
-from harvest import accounts, demo, outcomes, substantiation
+from harvest import accounts, outcomes, substantiation
 from harvest.demo import DEMO_PASSWORD  # the documented demo accounts
 from harvest.models import AccessRecord, Harvest, Outcome, Substantiation
 
@@ -17,9 +17,7 @@ MEMBER = "medlem.helsingor@brobyg.example.dk"
 
 
 @pytest.fixture
-def world(session):
-    demo.load_demo(session)
-    session.commit()
+def world(session, demo_data):
     return session
 
 

@@ -12,6 +12,7 @@ from harvest import backup, outcomes
 from harvest.db import make_engine, open_session, unit_of_work
 from harvest.models import Outcome
 from tests.conftest import ON_POSTGRES, ON_SQLITE
+from tests.processes import SAFETY_NET
 
 
 @pytest.fixture
@@ -79,7 +80,8 @@ def test_a_backup_taken_while_writing_holds_every_acknowledged_outcome(
     copy = tmp_path / "under-skrivning.sqlite3"
     backup.backup(engine, copy)
     stop.set()
-    thread.join(timeout=30)
+    thread.join(timeout=SAFETY_NET)  # a safety net: it stops at its next commit
+    assert not thread.is_alive()
     engine.dispose()
 
     with sqlite3.connect(copy) as conn:

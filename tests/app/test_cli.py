@@ -10,6 +10,7 @@ from sqlmodel import select
 from app.cli import main
 from harvest import accounts
 from harvest.models import ApiToken
+from tests.processes import SAFETY_NET
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_commands_on_a_database_without_schema_say_what_to_do(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=SAFETY_NET,
     )
     assert result.returncode == 1
     assert "brobyg db upgrade" in result.stderr

@@ -5,15 +5,13 @@ import re
 import pytest
 from sqlmodel import select
 
-from harvest import demo
 from harvest.models import Actor, Tie
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def loaded(session):
-    demo.load_demo(session)
-    session.commit()
+def loaded(demo_data):
+    """Start from the demo data set (tests/conftest.py)."""
 
 
 def _login(client, session, create_user, role="evaluator"):

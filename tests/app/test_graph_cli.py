@@ -114,7 +114,7 @@ def test_import_graph_all_or_nothing(runner, town, session, tmp_path):
     assert _invoke(runner, "import", "graph", tmp_path / "none.xlsx").exit_code == 1
 
 
-def test_demo_scale_adds_a_seeded_municipality_once(runner, session):
+def test_demo_scale_adds_a_seeded_municipality_once(runner, session, demo_data):
     result = _invoke(runner, "demo", "--scale", "40")
     assert result.exit_code == 0, result.output
     session.rollback()

@@ -57,9 +57,7 @@ SKIPPED = {"auth.logout"}  # would sign the walker out; it takes no arguments
 
 
 @pytest.fixture
-def loaded(session: Session) -> Session:
-    demo.load_demo(session)
-    session.commit()
+def loaded(session: Session, demo_data: None) -> Session:
     return session
 
 

@@ -3,15 +3,13 @@
 import pytest
 from sqlmodel import select
 
-from harvest import demo
 from harvest.models import InformationNeed
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def loaded(session):
-    demo.load_demo(session)
-    session.commit()
+def loaded(demo_data):
+    """Start from the demo data set (tests/conftest.py)."""
 
 
 def _login(client, session, create_user, role):

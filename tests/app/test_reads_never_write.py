@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, col
 
-from harvest import accounts, demo, substantiation
+from harvest import accounts, substantiation
 from harvest.demo import DEMO_PASSWORD  # the documented demo accounts
 from harvest.models import (
     Actor,
@@ -71,10 +71,9 @@ def _first(session: Any, query: Any) -> Any:
 
 
 @pytest.fixture
-def demo_world(session: Any) -> dict[str, Any]:
+def demo_world(session: Any, demo_data: None) -> dict[str, Any]:
     """The demo data, a token of every signed-in role, a personal substantiation link,
     and sample values for the routes' ids and slugs."""
-    demo.load_demo(session)
     final = _first(session, select(Outcome).where(col(Outcome.status) == "final"))
     draft = _first(session, select(Outcome).where(col(Outcome.status) == "draft"))
     ready = _first(session, select(Outcome).where(col(Outcome.status).in_(["reviewed", "ready"])))

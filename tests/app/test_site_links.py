@@ -63,10 +63,8 @@ def _crawl(client, lang: str) -> dict[str, int]:
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_every_linked_page_answers_and_reaches_every_actor_and_knowledge_page(
-    client, session, lang
+    client, session, demo_data, lang
 ):
-    demo.load_demo(session)
-    session.commit()
     seen = _crawl(client, lang)
     errors = {path: status for path, status in seen.items() if status not in (200, 302)}
     assert errors == {}

@@ -1,4 +1,5 @@
-"""A real Brobyg server (waitress, via `brobyg serve`) with the demo data, and Debian's chromium."""
+"""A real Brobyg server (waitress, via `brobyg serve`) with the demo data, and Debian's chromium,
+both started once per worker."""
 
 import os
 import shutil
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import brobyg, serve, stop
+from harvest import accounts
+from harvest.db import make_engine, unit_of_work
+from tests.processes import serve, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -20,6 +23,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "e2e-password-123"  # noqa: S105 - test accounts only
+# Playwright waits for a condition (an element, a navigation) at most this long: only a
+# safety net, so that a loaded machine is slow rather than failing.
+WAIT_MS = 120_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,29 +35,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `brobyg serve` on a migrated SQLite database with the demo data loaded."""
-    folder: Path = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "BROBYG_DATABASE_URL": f"sqlite:///{folder / 'brobyg.sqlite3'}",
-        "BROBYG_SECRET_KEY": "e2e-secret",
-    }
-    brobyg(env, "db", "upgrade")
-    brobyg(env, "demo")
-    brobyg(
-        env,
-        "user",
-        "create",
-        "e2e@example.dk",
-        "--role",
-        "evaluator",
-        "--name",
-        "E2E",
-        stdin=PASSWORD + "\n",
-    )
-    server, url = serve(env)
-    yield url
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_demo_template: Path
+) -> Iterator[str]:
+    """Start `brobyg serve` on a copy of the SQLite database with the demo data loaded, plus
+    an evaluator account of the tests' own."""
+    path = tmp_path_factory.mktemp("e2e") / "brobyg.sqlite3"
+    shutil.copy(sqlite_demo_template, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with unit_of_work(engine) as session:
+        accounts.create_user(
+            session,
+            {"email": "e2e@example.dk", "role": "evaluator", "name": "E2E", "password": PASSWORD},
+            by=None,
+        )
+    engine.dispose()
+    env = {**os.environ, "BROBYG_DATABASE_URL": url, "BROBYG_SECRET_KEY": "e2e-secret"}
+    server, address = serve(env)
+    yield address
     stop(server)
 
 
@@ -61,7 +63,9 @@ def browser() -> Iterator[object]:
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is missing: `make test` installs it")
         pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -72,6 +76,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(locale="da-DK")  # type: ignore[attr-defined]
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -82,6 +87,7 @@ def phone(browser: object) -> Iterator[object]:
     context = browser.new_context(  # type: ignore[attr-defined]
         locale="da-DK", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -26,7 +26,7 @@ def _ties(page):
 
 
 def _drawn(page):
-    page.wait_for_selector("#map[data-drawn] canvas", timeout=15_000)
+    page.wait_for_selector("#map[data-drawn] canvas")
     return int(page.get_attribute("#map", "data-drawn"))
 
 

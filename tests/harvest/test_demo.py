@@ -22,12 +22,14 @@ from harvest.models import (
 
 @pytest.fixture
 def loaded(session):
+    """Load the demo data set here, into an empty database (the others start from a copy of
+    one loaded the same way: `demo_data`, tests/conftest.py)."""
     report = demo.load_demo(session)
     session.commit()
     return report
 
 
-def test_demo_has_the_research_projects_municipalities_and_named_services(session, loaded):
+def test_demo_has_the_research_projects_municipalities_and_named_services(session, demo_data):
     names = set(session.exec(select(Municipality.name)))
     assert names == {"København", "Fredericia", "Helsingør", "Rødovre", "Gladsaxe"}
     actors = set(session.exec(select(Actor.name)))
@@ -44,7 +46,7 @@ def test_demo_has_the_research_projects_municipalities_and_named_services(sessio
         assert any(a.startswith(name) for a in actors), name
 
 
-def test_demo_is_big_enough_to_be_worth_looking_at(session, loaded):
+def test_demo_is_big_enough_to_be_worth_looking_at(session, demo_data):
     count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
     assert count(Actor) >= 60
     assert count(Tie) >= 100
@@ -56,7 +58,7 @@ def test_demo_is_big_enough_to_be_worth_looking_at(session, loaded):
     assert count(TieEvidence) >= 5
 
 
-def test_every_municipality_has_all_three_forms_of_ties(session, loaded):
+def test_every_municipality_has_all_three_forms_of_ties(session, demo_data):
     rows = session.exec(
         select(Municipality.slug, Tie.form)
         .join(Actor, Actor.municipality_id == Municipality.id)
@@ -69,7 +71,7 @@ def test_every_municipality_has_all_three_forms_of_ties(session, loaded):
     assert len(forms) == 5
 
 
-def test_outcomes_use_every_status(session, loaded):
+def test_outcomes_use_every_status(session, demo_data):
     statuses = Counter(session.exec(select(Outcome.status)))
     assert set(statuses) == {
         "lead",
@@ -82,7 +84,7 @@ def test_outcomes_use_every_status(session, loaded):
     }
 
 
-def test_each_group_has_a_harvest_with_questions(session, loaded):
+def test_each_group_has_a_harvest_with_questions(session, demo_data):
     for group in session.exec(select(ImplementationGroup)):
         harvest = session.exec(select(Harvest).where(Harvest.group_id == group.id)).one()
         assert session.exec(
@@ -109,7 +111,7 @@ def test_loading_twice_changes_nothing(session, loaded):
     assert state() == before
 
 
-def test_an_edited_demo_record_is_put_back_by_the_next_load(session, loaded):
+def test_an_edited_demo_record_is_put_back_by_the_next_load(session, demo_data):
     actor = session.exec(select(Actor).where(Actor.name == "Café Vinkeldammen")).one()
     actor.profile = "Ændret"
     session.commit()

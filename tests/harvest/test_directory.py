@@ -2,15 +2,14 @@
 
 import pytest
 
-from harvest import actor_pages, demo, directory
+from harvest import actor_pages, directory
 from harvest.directory import DirectoryFilters
 from harvest.models import Outcome, OutcomeStatus, TieEvidence
 
 
 @pytest.fixture
-def loaded(session):
-    demo.load_demo(session)
-    session.commit()
+def loaded(demo_data):
+    """Start from the demo data set (tests/conftest.py)."""
 
 
 def _names(session, **filters):

@@ -93,9 +93,7 @@ def test_mark_answered_needs_an_answer(session):
         needs.mark_answered(session, need, need.version, by=None)
 
 
-def test_demo_needs_load_idempotently_across_municipalities(session):
-    demo.load_demo(session)
-    session.commit()
+def test_demo_needs_load_idempotently_across_municipalities(session, demo_data):
     count = session.exec(select(func.count()).select_from(InformationNeed)).one()
     assert 8 <= count <= 12
     lines = needs.list_needs(session, needs.NeedFilters(), per_page=100).items

@@ -1,7 +1,6 @@
 """Substantiation in the domain: personal links, answers, refused links, sampling, summaries."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -282,10 +281,9 @@ def test_update_changes_the_role_and_refuses_a_stale_version(session, ready):
     assert substantiation.state_of(record) == "revoked"
 
 
-def test_demo_substantiations_load_idempotently(session, tmp_path: Path):
+def test_demo_substantiations_load_idempotently(session, demo_data):
     from harvest import demo
 
-    demo.load_demo(session)
     count = session.scalars(select(Substantiation)).all()
     assert len(count) >= 5
     root = demo.content_dir() / "demo"
