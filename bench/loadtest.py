@@ -145,7 +145,12 @@ class Visitor(HttpUser):
                 _ack(kind="outcome", id=record["id"], version=record["version"], title=title)
                 response.success()
             else:
-                _ack(kind="outcome-refused", status=response.status_code, title=title)
+                _ack(
+                    kind="outcome-refused",
+                    status=response.status_code,
+                    title=title,
+                    answer=response.text[:300],
+                )
                 response.failure(f"{response.status_code}")
 
     @task(2)
