@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install browser lint translations bench
+.PHONY: run test install browser lint translations bench bench-load
 
 run: install  ## Start Brobyg on SQLite with the demo data at http://127.0.0.1:5000
 	$(BIN)/brobyg db upgrade
@@ -33,3 +33,9 @@ translations: install  ## Extract strings, update the catalogs, compile them
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o app/translations/messages.pot --no-location --sort-output -w 100 .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching -w 100
 	$(BIN)/pybabel compile -d app/translations -f
+
+bench: install  ## Server time of the busiest pages at N=500 and 5000 (SQLite; see bench/README.md)
+	$(BIN)/python bench/bench_pages.py
+
+bench-load: install  ## Load test: 50 users for 2 minutes against the real server (bench/README.md)
+	$(BIN)/python bench/run_load.py $(BENCH_LOAD_ARGS)

@@ -219,12 +219,15 @@ def db_upgrade() -> None:
 @user_errors
 def demo_command(scale: int | None) -> None:
     """Load the demo data set from content/demo (running it again changes nothing)."""
+    # The demo first: its look-ups by name scan every actor, so they are quick before the
+    # synthetic municipality's thousands arrive.
+    with db.unit_of_work(_engine()) as session:
+        report = demo.load_demo(session)
     if scale is not None:
         from app.cli_graph import load_synthetic  # noqa: PLC0415 - cli_graph imports this module
 
         load_synthetic(scale)
-    with db.unit_of_work(_engine()) as session:
-        report = demo.load_demo(session)
+    with db.unit_of_work(_engine(), write=False) as session:
         totals = demo.counts(session)
     if report.changed:
         created = _counted(report.created)

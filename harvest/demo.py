@@ -201,8 +201,13 @@ def _load_groups(session: Session, path: Path, report: LoadReport) -> None:
         session.flush()
 
 
+def _actor_ids(session: Session) -> dict[str, int]:
+    """Return every actor's id by slug (two columns: there may be tens of thousands)."""
+    return {slug: actor_id for slug, actor_id in session.execute(select(Actor.slug, Actor.id))}
+
+
 def _load_ties(session: Session, path: Path, report: LoadReport) -> None:
-    slugs = {a.slug: a.id for a in session.scalars(select(Actor))}
+    slugs = _actor_ids(session)
     for row in _read(path):
         try:
             ends = {"source_id": slugs[row["source"]], "target_id": slugs[row["target"]]}
@@ -254,7 +259,7 @@ def _load_outcomes(session: Session, path: Path, report: LoadReport) -> None:
     harvest = harvests.harvest_by_slug(session, path.stem)
     coding.ensure_default_scheme(session)
     questions = harvests.questions_of(session, harvest)
-    slugs = {a.slug: a.id for a in session.scalars(select(Actor))}
+    slugs = _actor_ids(session)
     rows = _read(path)
     for row in rows:
         try:

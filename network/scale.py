@@ -2,22 +2,24 @@
 
 The municipality and its harvest go through the services (and the history); the
 actors, ties, outcomes and tie evidence are written with bulk inserts
-(`session.execute(insert(Model), rows)`), which bypass the ORM's unit of work and
-so the automatic change history: generated test data is nobody's edit, and tens of
-thousands of history rows would only slow the run. The municipality's slug
+(Core `insert(table)` in chunks, no ORM objects), which bypass the ORM's unit of work
+and so the automatic change history: generated test data is nobody's edit, and tens of
+thousands of history rows would only slow the run. Only ids are read back. The municipality's slug
 `syntetisk-N` marks it; a second run with the same N changes nothing.
 Must not import `app` or Flask.
 """
 
 import random
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, Table, insert
 from sqlmodel import Session, col, select
 
-from harvest import actors, harvests
+from harvest import actors, fulltext, harvests
 from harvest.models import (
     Actor,
     Municipality,
@@ -68,9 +70,56 @@ def slug_for(size: int) -> str:
     return f"syntetisk-{size}"
 
 
-def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        session.execute(insert(model), rows[start : start + CHUNK])
+def _bulk(
+    session: Session,
+    model: Any,
+    rows: list[dict[str, Any]],
+    index: fulltext.SearchIndex | None = None,
+) -> None:
+    connection = session.connection()
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, model.__table__, rows)
+        return
+    statement = insert(model.__table__)
+    with fulltext.indexed_in_bulk(connection, index) if index else nullcontext():
+        for start in range(0, len(rows), CHUNK):
+            connection.execute(statement, rows[start : start + CHUNK])
+
+
+def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Write `rows` with PostgreSQL's COPY (one statement, not one insert per row)."""
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    raw: Any = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    process(row[name]) if process else row[name]
+                    for name, process in zip(names, processors, strict=True)
+                ]
+            )
+
+
+Member = tuple[int, str, int]  # id, sector, tier: all a tie's form depends on
+
+
+def _form_of() -> Callable[[Member, Member], str]:
+    """Return `derive_tie_form` for two members, asked once per pair of sector and tier."""
+    forms: dict[tuple[str, int, str, int], str] = {}
+
+    def form(a: Member, b: Member) -> str:
+        key = (a[1], a[2], b[1], b[2])
+        if key not in forms:
+            source = Actor(slug="", name="", kind="", sector=a[1], tier=a[2])
+            target = Actor(slug="", name="", kind="", sector=b[1], tier=b[2])
+            forms[key] = derive_tie_form(source, target).value
+        return forms[key]
+
+    return form
 
 
 def _day(rng: random.Random, first: date, last: date) -> date:
@@ -107,11 +156,12 @@ def _actor_rows(rng: random.Random, size: int, municipality_id: int) -> list[dic
     return rows
 
 
-def _tie_rows(rng: random.Random, members: list[Actor]) -> list[dict[str, Any]]:
+def _tie_rows(rng: random.Random, members: list[Member]) -> list[dict[str, Any]]:
     now = utcnow()
     n = len(members)
     wanted = TIES_PER_ACTOR * n
     kinds = [k.value for k in TieKind]
+    form_of = _form_of()
     seen: set[tuple[int, int, str]] = set()
     rows: list[dict[str, Any]] = []
     attempts = 0
@@ -127,17 +177,17 @@ def _tie_rows(rng: random.Random, members: list[Actor]) -> list[dict[str, Any]]:
             continue
         a, b = members[i], members[j]
         kind = rng.choice(kinds)
-        key = (a.id or 0, b.id or 0, kind)
+        key = (a[0], b[0], kind)
         if key in seen:
             continue
         seen.add(key)
         start = _day(rng, FIRST_DAY, HARVEST_END)
         end = _day(rng, start, HARVEST_END) if rng.random() < 0.1 else None
-        form = derive_tie_form(a, b).value
+        form = form_of(a, b)
         rows.append(
             {
-                "source_id": a.id,
-                "target_id": b.id,
+                "source_id": a[0],
+                "target_id": b[0],
                 "kind": kind,
                 "start": start,
                 "end": end,
@@ -210,9 +260,9 @@ def add_synthetic_municipality(
         },
         by=by,
     )
-    _bulk(session, Actor, _actor_rows(rng, size, municipality.id or 0))
-    members = [
-        Actor(id=row.id, slug="", name="", kind="", sector=row.sector, tier=row.tier)
+    _bulk(session, Actor, _actor_rows(rng, size, municipality.id or 0), fulltext.ACTORS)
+    members: list[Member] = [
+        (row.id, row.sector, row.tier)
         for row in session.execute(
             select(Actor.id, Actor.sector, Actor.tier)
             .where(col(Actor.municipality_id) == municipality.id)
@@ -221,9 +271,9 @@ def add_synthetic_municipality(
     ]
     tie_rows = _tie_rows(rng, members)
     _bulk(session, Tie, tie_rows)
-    actor_ids = [a.id or 0 for a in members]
+    actor_ids = [a[0] for a in members]
     outcome_rows = _outcome_rows(rng, size, harvest.id or 0, actor_ids)
-    _bulk(session, Outcome, outcome_rows)
+    _bulk(session, Outcome, outcome_rows, fulltext.OUTCOMES)
     tie_ids = [
         tie_id
         for (tie_id,) in session.execute(
