@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from harvest import fulltext
 from harvest.actor_names import name_key
 from harvest.errors import N_
+from harvest.listing import MAX_ID
 from harvest.models import Outcome, User
 from harvest.search import visible_to
 
@@ -51,7 +52,7 @@ def suggest_outcomes(
         statement = statement.where(col(Outcome.id) != exclude)
     found: list[Outcome] = []
     number = _NUMBER.fullmatch((query or "").strip())
-    if number:
+    if number and int(number[1]) <= MAX_ID:  # a larger number is no id (nor a valid query)
         found += session.scalars(statement.where(col(Outcome.id) == int(number[1]))).all()
     order = [col(Outcome.id)]
     ids = fulltext.ranked_ids(

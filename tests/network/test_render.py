@@ -51,7 +51,9 @@ def test_standalone_file_inlines_everything_and_escapes_names(view):
 
 def test_links_point_to_actor_pages(view):
     data = render.vis_data(view, render.Labels())
-    assert all(n["url"] == f"/aktoerer/{n['id']}" for n in data["nodes"])
+    assert data["actor_url"] == "/aktoerer/"  # the map opens actor_url + the node's id
+    assert "graph.actor_url + id" in render.map_js()
+    assert all(isinstance(n["id"], int) for n in data["nodes"])
 
 
 def test_layout_places_every_actor_and_is_seeded(view):
