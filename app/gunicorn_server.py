@@ -11,6 +11,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
+KEEPALIVE_SECONDS = 75  # longer than a proxy's upstream keep-alive (nginx: 60 s), as waitress
+
 # Answer `Server: brobyg`, as the single-process server does: no version to fingerprint.
 gunicorn.http.wsgi.SERVER = "brobyg"  # type: ignore[attr-defined]
 
@@ -62,6 +64,9 @@ def run(
         "threads": threads,
         "worker_class": DrainingWorker,
         "graceful_timeout": graceful_timeout,
+        # Idle keep-alive connections wait in the poller, not a thread; gunicorn's 2 s closed
+        # them while clients (and proxies) were sending the next request on them.
+        "keepalive": KEEPALIVE_SECONDS,
         "proc_name": "brobyg",
         "accesslog": None,  # Brobyg writes its own access log (app/operations.py)
         "errorlog": "-",

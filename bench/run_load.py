@@ -199,7 +199,7 @@ def main() -> None:
         workers = None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     label = args.label or f"{backend}-{args.scale or 'demo'}-w{workers or 1}"
-    run = uuid.uuid4().hex[:8]
+    run = uuid.uuid4().hex[:8].translate(str.maketrans("0123456789", "ghijklmnop"))  # no digits
     out = folder / "locust"
     env.update(_setup(env, args.scale), BENCH_OUT=str(out), BENCH_RUN=run)
 
