@@ -162,6 +162,7 @@ def load_synthetic(size: int) -> None:
     with db.unit_of_work(_engine()) as session:
         report = scale.add_synthetic_municipality(session, size)
     if report.created:
+        db.refresh_statistics(_engine())
         click.echo(
             _(
                 "Added the synthetic municipality %(slug)s: %(actors)s actors, %(ties)s ties, "

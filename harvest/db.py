@@ -190,3 +190,12 @@ def probe_write(engine: Engine, *, lock_timeout_ms: int = ASIDE_LOCK_TIMEOUT_MS)
         finally:
             if sqlite:
                 raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Let the query planner see the rows a bulk load added (`ANALYZE`).
+
+    Without it PostgreSQL plans a freshly loaded table as if it were empty, and a search
+    that takes 1 ms takes 90 ms."""
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
