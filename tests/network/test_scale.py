@@ -8,8 +8,8 @@ from network.scale import add_synthetic_municipality
 
 
 def _found(session, index, query, model):
-    narrowed, _rank = fulltext.search(session, index, query, select(model.id))
-    return set(session.scalars(narrowed))
+    ids = fulltext.ranked_ids(session, index, query, select(model), [col(model.id)], 10_000)
+    return set(ids or [])
 
 
 def test_synthetic_municipality_has_its_counts_once(session):
