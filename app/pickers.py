@@ -7,6 +7,7 @@ name (several separated by ";") and the domain (`harvest.actor_names`,
 `harvest.outcome_titles`) resolves it, or says which come close; nothing changes then.
 """
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from flask import g, url_for
@@ -43,7 +44,7 @@ def _attributes(values: dict[str, Any]) -> Markup:
     return Markup("").join(parts)
 
 
-class PickerField(Field):
+class PickerField(Field, metaclass=ABCMeta):
     """Records picked by name: one (`data`: its id as text, "" for none) or, with `multiple`,
     a list of ids. Subclasses say how records are named, matched and suggested."""
 
@@ -56,25 +57,25 @@ class PickerField(Field):
 
     # --- what a kind of record supplies -------------------------------------------
 
+    @abstractmethod
     def names(self, ids: set[int]) -> dict[int, str]:
         """Return the names of the records with `ids`."""
-        raise NotImplementedError
 
     def key(self, text: str) -> str:
         """Return `text` folded the way names are compared."""
         return actor_names.name_key(text)
 
+    @abstractmethod
     def match(self, typed: str) -> tuple[int | None, Problem | None]:
         """Return the id of the record called `typed`, or the problem to show."""
-        raise NotImplementedError
 
+    @abstractmethod
     def source(self) -> str:
         """Return the URL of the suggestions."""
-        raise NotImplementedError
 
+    @abstractmethod
     def texts(self) -> dict[str, str]:
         """Return what the combobox says: how to use it and how many it found."""
-        raise NotImplementedError
 
     # --- reading what was posted -------------------------------------------------
 
