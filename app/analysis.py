@@ -4,6 +4,7 @@ its XLSX download; the counting lives in harvest.analysis, the drawing in app.ch
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -11,7 +12,7 @@ from app.audit import note
 from app.auth import signed_in_user
 from app.charts import chart_helpers
 from app.database import db
-from harvest import access, analysis, harvests, report, spreadsheet
+from harvest import access, analysis, harvests, report, sheet_export
 from harvest.access import Action
 from harvest.audit import AuditAction
 from harvest.models import Harvest
@@ -53,9 +54,10 @@ def workbook(slug: str) -> Any:
     """Download the outcome spreadsheet with the analysis as further sheets."""
     found = _analysable(slug)
     note(AuditAction.EXPORT_ANALYSIS, entity="harvest", entity_id=found.slug, detail="xlsx")
-    table = spreadsheet.export_table(db(), found)
+    language = str(get_locale() or "da")
+    table = sheet_export.export_table(db(), found, language=language, translate=_)
     built = report.build_report(db(), found)
-    content = report.add_summary_sheets(spreadsheet.write_xlsx(table), built, translate=_)
+    content = report.add_summary_sheets(sheet_export.write_xlsx(table), built, translate=_)
     return Response(
         content,
         mimetype=XLSX,

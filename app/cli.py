@@ -22,7 +22,7 @@ from app import create_app
 from app.i18n import cli_locale, error_text
 from app.imports import note_text, report_html
 from app.links import is_local
-from harvest import accounts, audit, db, demo, harvests, report, spreadsheet
+from harvest import accounts, audit, db, demo, harvests, report, sheet_export, spreadsheet
 from harvest.audit import AuditAction
 from harvest.errors import BrobygError
 from harvest.models import Role
@@ -545,13 +545,21 @@ EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "html")
     type=click.Path(dir_okay=False),
     help="File to write (- for stdout).",
 )
+@click.option(
+    "--language",
+    type=click.Choice(("da", "en")),
+    default=None,
+    help="Language of the spreadsheet's headers and labels (xlsx, csv): da or en. "
+    "Default: the command line's language (BROBYG_LANG or LANG), else Danish. "
+    "English headers are the spreadsheet's column keys.",
+)
 @user_errors
-def export_harvest(slug: str, fmt: str, output: str) -> None:
+def export_harvest(slug: str, fmt: str, output: str, language: str | None) -> None:
     """Export a harvest and its outcomes: spreadsheet (xlsx, csv), json, md, or printable html.
 
     The export holds outcomes in EVERY status, also leads, drafts and withdrawn ones:
     it is an evaluator's working file, not a publication. The xlsx and csv files are
-    the outcome spreadsheet that `brobyg import outcomes` reads back.
+    the outcome spreadsheet that `brobyg import outcomes` reads back, in --language.
     """
     with db.unit_of_work(_engine()) as session:
         harvest = harvests.harvest_by_slug(session, slug)
@@ -565,9 +573,12 @@ def export_harvest(slug: str, fmt: str, output: str) -> None:
             channel="cli",
         )
         if fmt in ("xlsx", "csv"):
-            table = spreadsheet.export_table(session, harvest)
-            count = len(table) - 1
-            content = (spreadsheet.write_xlsx if fmt == "xlsx" else spreadsheet.write_csv)(table)
+            language = language or cli_locale()
+            with force_locale(language):
+                table = sheet_export.export_table(session, harvest, language=language, translate=_)
+            count = len(table.rows)
+            write = sheet_export.write_xlsx if fmt == "xlsx" else sheet_export.write_csv
+            content = write(table)
         else:
             harvest_report = report.build_report(session, harvest)
             count = len(harvest_report.outcomes)

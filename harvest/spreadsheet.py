@@ -16,8 +16,6 @@ from datetime import date, datetime
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
 from harvest import access, coding, outcomes
@@ -35,7 +33,7 @@ from harvest.models import (
     User,
 )
 from harvest.privacy import CPR_FILENAME_MESSAGE, CPR_MESSAGE, contains_cpr
-from harvest.report import CODE_COLUMNS, COLUMNS, ReportOutcome, harvest_outcomes
+from harvest.report import CODE_COLUMNS, COLUMNS
 from harvest.schemas import OutcomeCreate, validate
 from harvest.workbooks import WorkbookRefused, check_workbook
 
@@ -594,79 +592,6 @@ def import_outcomes(
     if plan.ok and not dry_run:
         run_import(session, harvest, plan, by=by)
     return plan
-
-
-# --- writing a spreadsheet ------------------------------------------------------
-
-
-def outcome_cells(outcome: ReportOutcome) -> list[Any]:
-    """Return an outcome as the spreadsheet's cells, in column order."""
-    codes = {c: SEPARATOR.join(outcome.code(c)) for c in CODE_COLUMNS}
-    return [
-        outcome.id,
-        outcome.title,
-        outcome.changed_actor,
-        outcome.change,
-        outcome.when,
-        outcome.where,
-        outcome.significance,
-        outcome.contribution,
-        SEPARATOR.join(outcome.contributors),
-        outcome.sources,
-        codes["type_of_change"],
-        codes["intended"],
-        codes["positive"],
-        codes["social_capital_form"],
-        outcome.status,
-        outcome.question if outcome.question is not None else "",
-    ]
-
-
-def export_table(session: Session, harvest: Harvest) -> list[list[Any]]:
-    """Return the header and one row per outcome of `harvest` (every status)."""
-    return [list(COLUMNS), *(outcome_cells(o) for o in harvest_outcomes(session, harvest))]
-
-
-def _is_formula_like(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def write_csv(table: list[list[Any]]) -> bytes:
-    """Return `table` as CSV the way Danish Excel reads it: UTF-8 with a BOM, semicolons.
-
-    Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP).
-    """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in table:
-        writer.writerow(["'" + v if _is_formula_like(v) else v for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def write_xlsx(table: list[list[Any]]) -> bytes:
-    """Return `table` as an XLSX workbook: bold, frozen header; text never runs as a formula."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "outcomes"
-    widths = [0] * len(table[0])
-    for row in table:
-        sheet.append([None if v == "" else v for v in row])
-        for index, value in enumerate(row):
-            widths[index] = max(widths[index], min(len(str(value)), 60))
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            if _is_formula_like(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(8, width + 2)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # --- uploads waiting for confirmation (the web flow) ---------------------------

@@ -9,6 +9,7 @@ from sqlmodel import select
 from app.cli import main
 from harvest.models import Outcome
 from harvest.report import COLUMNS
+from harvest.sheet_columns import header_for
 
 
 @pytest.fixture
@@ -42,7 +43,8 @@ def test_export_harvest_writes_every_format(runner, setup, tmp_path, fmt):
         assert list(body["outcomes"][0]) == list(COLUMNS)
     elif fmt == "xlsx":
         sheet = openpyxl.load_workbook(out).active
-        assert [c.value for c in sheet[1]] == list(COLUMNS)
+        danish = [header_for(key, "da") for key in COLUMNS]
+        assert [c.value for c in sheet[1]][: len(COLUMNS)] == danish
         assert sheet["B2"].data_type == "s"
     elif fmt == "csv":
         assert out.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -74,11 +76,48 @@ def test_export_of_an_unknown_harvest_is_one_line(runner, setup, tmp_path):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_then_import_gives_the_same_outcomes(runner, setup, session, tmp_path, fmt):
     out = tmp_path / f"o.{fmt}"
-    _invoke(runner, "export", "harvest", "test-harvest", "--format", fmt, "-o", out)
+    args = ("export", "harvest", "test-harvest", "--format", fmt, "--language", "en", "-o", out)
+    assert _invoke(runner, *args).exit_code == 0
     result = _invoke(runner, "import", "outcomes", out, "--harvest", "test-harvest")
     assert result.exit_code == 0, result.output
     assert "0 oprettet, 0 ændret, 1 uændret" in result.output
     assert _count(session) == 1
+
+
+def test_export_language_is_danish_by_default_and_english_when_asked(
+    runner, setup, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("BROBYG_LANG", raising=False)
+    monkeypatch.setenv("LANG", "da_DK.UTF-8")
+    danish, english, asked = tmp_path / "da.csv", tmp_path / "en.csv", tmp_path / "env.csv"
+    _invoke(runner, "export", "harvest", "test-harvest", "--format", "csv", "-o", danish)
+    _invoke(
+        runner,
+        "export",
+        "harvest",
+        "test-harvest",
+        "--format",
+        "csv",
+        "--language",
+        "en",
+        "-o",
+        english,
+    )
+    monkeypatch.setenv("BROBYG_LANG", "en")
+    _invoke(runner, "export", "harvest", "test-harvest", "--format", "csv", "-o", asked)
+    header_da, row_da = danish.read_text("utf-8-sig").splitlines()[:2]
+    header_en, row_en = english.read_text("utf-8-sig").splitlines()[:2]
+    assert header_da.startswith("id;titel;forandret aktør;forandring;hvornår;hvor;betydning")
+    assert "betydningsvurdering" in header_da and "vurdering af bidrag" in header_da
+    assert ";Spor;" in row_da  # the status "lead" as its Danish label
+    assert header_en.startswith(";".join(COLUMNS))
+    assert ";Lead;" in row_en
+    assert asked.read_text("utf-8-sig") == english.read_text("utf-8-sig")
+
+
+def test_export_help_names_the_language_option(runner):
+    result = _invoke(runner, "export", "harvest", "--help")
+    assert "--language [da|en]" in result.output and "Danish" in result.output
 
 
 def test_import_creates_rows_and_dry_run_writes_nothing(runner, setup, session, tmp_path):

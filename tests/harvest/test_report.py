@@ -122,13 +122,13 @@ def test_the_summary_sheet_follows_the_outcome_sheet(session, create_harvest, cr
 
     import openpyxl
 
-    from harvest import spreadsheet
+    from harvest import sheet_export, spreadsheet
 
     harvest = create_harvest()
     create_outcome(harvest=harvest, title="=1+1 er ikke en formel")
     built = report.build_report(session, harvest)
     content = report.add_summary_sheets(
-        spreadsheet.write_xlsx(spreadsheet.export_table(session, harvest)), built
+        sheet_export.write_xlsx(sheet_export.export_table(session, harvest)), built
     )
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["outcomes", "summary"]

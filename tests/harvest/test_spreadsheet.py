@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from harvest import coding, outcomes, spreadsheet
+from harvest import coding, outcomes, sheet_export, spreadsheet
 from harvest.models import Outcome
 from harvest.privacy import CPR_MESSAGE
 from harvest.report import COLUMNS, harvest_outcomes
@@ -124,15 +124,15 @@ def test_id_updates_only_when_changed_and_refuses_foreign_ids(session, setup, cr
     harvest, library, *_ = setup
     outcome = create_outcome(harvest=harvest, actor=library)
     version = outcome.version
-    table = spreadsheet.export_table(session, harvest)
-    plan = _import(session, harvest, spreadsheet.write_csv(table))
+    table = sheet_export.export_table(session, harvest)
+    plan = _import(session, harvest, sheet_export.write_csv(table))
     assert plan.count("unchanged") == 1 and outcome.version == version
-    table[1][1] = "Ny titel"
-    plan = _import(session, harvest, spreadsheet.write_csv(table))
+    table.rows[0][1] = "Ny titel"
+    plan = _import(session, harvest, sheet_export.write_csv(table))
     assert plan.count("update") == 1
     assert session.get(Outcome, outcome.id).title == "Ny titel"
-    table[1][0] = 9999
-    plan = _import(session, harvest, spreadsheet.write_csv(table))
+    table.rows[0][0] = 9999
+    plan = _import(session, harvest, sheet_export.write_csv(table))
     assert [(p.row, p.column) for p in plan.problems] == [(2, "id")]
 
 
@@ -147,17 +147,17 @@ def test_export_then_import_gives_the_same_outcomes(session, setup, create_harve
     ]
     assert _import(session, harvest, _csv(*rows)).written
     before = harvest_outcomes(session, harvest)
-    table = spreadsheet.export_table(session, harvest)
-    content = (spreadsheet.write_xlsx if fmt == "xlsx" else spreadsheet.write_csv)(table)
+    table = sheet_export.export_table(session, harvest)
+    content = (sheet_export.write_xlsx if fmt == "xlsx" else sheet_export.write_csv)(table)
     # the same harvest: nothing changes
     plan = spreadsheet.import_outcomes(session, harvest, content, f"x.{fmt}", by=None)
     assert plan.ok, plan.problems
     assert plan.count("unchanged") == 3
     # a fresh harvest: the same outcomes, once the ids are left out
     fresh = create_harvest(slug="fresh", questions=["Hvem gør noget nyt?", "Hvad virker?"])
-    for row in table[1:]:
+    for row in table.rows:
         row[0] = ""
-    content = (spreadsheet.write_xlsx if fmt == "xlsx" else spreadsheet.write_csv)(table)
+    content = (sheet_export.write_xlsx if fmt == "xlsx" else sheet_export.write_csv)(table)
     plan = spreadsheet.import_outcomes(session, fresh, content, f"x.{fmt}", by=None)
     assert plan.ok, plan.problems
     after = harvest_outcomes(session, fresh)
@@ -170,11 +170,12 @@ def test_export_then_import_gives_the_same_outcomes(session, setup, create_harve
 
 def test_exports_guard_against_formula_injection(session, setup):
     harvest, *_ = setup
-    table = [list(COLUMNS), [1, '=HYPERLINK("http://x")', "", "+1", "", "", "-2", "@SUM(A1)"]]
-    table[1] += [""] * (len(COLUMNS) - len(table[1]))
-    text = spreadsheet.write_csv(table).decode("utf-8-sig")
+    row = [1, '=HYPERLINK("http://x")', "", "+1", "", "", "-2", "@SUM(A1)"]
+    row += [""] * (len(COLUMNS) - len(row))
+    table = sheet_export.OutcomeTable("en", list(COLUMNS), list(COLUMNS), [row])
+    text = sheet_export.write_csv(table).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ";'+1;" in text and "'@SUM" in text
-    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheet.write_xlsx(table))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(sheet_export.write_xlsx(table))).active
     assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("=")
     assert sheet["B2"].quotePrefix
     assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
