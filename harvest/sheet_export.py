@@ -51,6 +51,7 @@ CHOICE_TITLE = N_("Choose from the list")
 CHOICE_NOTE = N_("This value is not in the list. Choose one of the list's values.")
 MAX_WIDTH = 60
 MIN_WIDTH = 8
+NEW_ROWS = 1000  # rows below the outcomes that get the dropdowns too, for new outcomes
 _INLINE_LIST_LIMIT = 255  # Excel's limit for a list written into the validation itself
 _DEFAULT_LABELS = frozenset(
     label
@@ -248,8 +249,9 @@ def _inline_list(values: list[str]) -> str | None:
 def _add_dropdowns(workbook: Any, sheet: Worksheet, table: OutcomeTable) -> None:
     """Offer the labels of `table.choices` as a dropdown on every row of their columns.
 
-    A list too long (or with commas) for the validation itself goes to a hidden sheet."""
-    last_row = max(len(table.rows) + 1, 2)
+    Rows added below the outcomes get them too. A list too long (or with commas) for the
+    validation itself goes to a hidden sheet."""
+    last_row = len(table.rows) + 1 + NEW_ROWS
     lists: Worksheet | None = None
     used = 0
     for key, values in table.choices.items():

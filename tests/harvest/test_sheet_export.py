@@ -230,7 +230,8 @@ def test_the_workbook_offers_dropdowns_for_single_choice_codes_and_the_status(se
         for v in sheet.data_validations.dataValidation
         if str(v.sqref).startswith(_letter(table, "status"))
     ]
-    assert str(validation.sqref) == f"{_letter(table, 'status')}2:{_letter(table, 'status')}4"
+    status = _letter(table, "status")
+    assert str(validation.sqref) == f"{status}2:{status}{3 + 1 + sheet_export.NEW_ROWS}"
     assert validation.error == danish(sheet_export.CHOICE_NOTE)
 
 
