@@ -546,14 +546,24 @@ EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "html")
     type=click.Path(dir_okay=False),
     help="File to write (- for stdout).",
 )
+@click.option(
+    "--public",
+    is_flag=True,
+    help="The public report (json, md, html): final outcomes only, the answers and the "
+    "interpretation only if the evaluator published them.",
+)
 @user_errors
-def export_harvest(slug: str, fmt: str, output: str) -> None:
+def export_harvest(slug: str, fmt: str, output: str, public: bool) -> None:
     """Export a harvest and its outcomes: spreadsheet (xlsx, csv), json, md, or printable html.
 
     The export holds outcomes in EVERY status, also leads, drafts and withdrawn ones:
-    it is an evaluator's working file, not a publication. The xlsx and csv files are
-    the outcome spreadsheet that `brobyg import outcomes` reads back.
+    it is an evaluator's working file, not a publication (unless --public). The xlsx and
+    csv files are the outcome spreadsheet that `brobyg import outcomes` reads back. The
+    report (json, md, html) is organised by useable question: the evaluator's answer, the
+    outcomes that support it, then the overall interpretation.
     """
+    if public and fmt in ("xlsx", "csv"):
+        raise click.UsageError(_("--public is for the report formats: json, md and html."))
     with db.unit_of_work(_engine()) as session:
         harvest = harvests.harvest_by_slug(session, slug)
         audit.record_access(
@@ -570,7 +580,7 @@ def export_harvest(slug: str, fmt: str, output: str) -> None:
             count = len(table) - 1
             content = (spreadsheet.write_xlsx if fmt == "xlsx" else spreadsheet.write_csv)(table)
         else:
-            harvest_report = report.build_report(session, harvest)
+            harvest_report = report.build_report(session, harvest, final_only=public)
             count = len(harvest_report.outcomes)
             if fmt == "json":
                 text = report.report_json(harvest_report)
