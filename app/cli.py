@@ -21,8 +21,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from app import create_app
 from app.i18n import cli_locale, error_text
 from app.imports import note_text
-from app.reports import report_html
 from app.links import is_local
+from app.reports import report_html
 from harvest import accounts, audit, db, demo, harvests, report, spreadsheet
 from harvest.audit import AuditAction
 from harvest.errors import BrobygError

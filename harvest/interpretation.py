@@ -157,9 +157,7 @@ def _set_answers(
     stored = {
         a.question_id: a
         for a in session.scalars(
-            select(QuestionAnswer).where(
-                col(QuestionAnswer.interpretation_id) == interpretation.id
-            )
+            select(QuestionAnswer).where(col(QuestionAnswer.interpretation_id) == interpretation.id)
         )
     }
     for question_id, given in answers.items():

@@ -401,9 +401,7 @@ class Interpretation(Versioned, Stamped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     harvest_id: int = Field(
-        sa_column=Column(
-            ForeignKey("harvest.id", ondelete="CASCADE"), nullable=False, unique=True
-        )
+        sa_column=Column(ForeignKey("harvest.id", ondelete="CASCADE"), nullable=False, unique=True)
     )
     overall: str = _text()
     publish: bool = Field(default=False)
@@ -413,9 +411,7 @@ class QuestionAnswer(SQLModel, table=True):
     """The evaluator's answer (Markdown) to one useable question, part of an `Interpretation`."""
 
     id: int | None = Field(default=None, primary_key=True)
-    interpretation_id: int = Field(
-        foreign_key="interpretation.id", index=True, ondelete="CASCADE"
-    )
+    interpretation_id: int = Field(foreign_key="interpretation.id", index=True, ondelete="CASCADE")
     question_id: int = Field(foreign_key="harvestquestion.id", index=True, ondelete="CASCADE")
     text: str = _text()
 

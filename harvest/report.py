@@ -196,9 +196,7 @@ class HarvestReport:
     @property
     def has_answers(self) -> bool:
         """Tell whether the report holds any answer or interpretation to show."""
-        return bool(self.interpretation) or any(
-            s.answer or s.supporting for s in self.sections
-        )
+        return bool(self.interpretation) or any(s.answer or s.supporting for s in self.sections)
 
     @property
     def group_by(self) -> tuple[str, str] | None:

@@ -117,9 +117,7 @@ def test_the_public_report_has_no_draft_and_shows_answers_only_when_published(
     assert "Koret tager imod nye" in public and "Hemmeligt udkast" not in public
     assert "Tolkningen" not in public and "Svaret" not in public
     published = InterpretationInput(overall=values.overall, publish=True, answers=values.answers)
-    interpretation.save_interpretation(
-        session, setup["harvest"], published, saved.version, by=None
-    )
+    interpretation.save_interpretation(session, setup["harvest"], published, saved.version, by=None)
     session.commit()
     public = client.get("/harvests/egen-hoest/report/public").get_data(as_text=True)
     assert "Tolkningen <strong>her</strong>" in public and "Svaret <strong>her</strong>" in public

@@ -42,7 +42,8 @@ def test_an_evaluator_answers_a_question_and_prints_the_report(live_server, page
     page.goto(live_server + HARVEST + "/report")
     first = page.locator(".report-question").first
     expect(first.locator(".report-answer strong")).to_have_text("henviser")
-    expect(first.get_by_role("heading", name="Forandringer, der understøtter svaret")).to_be_visible()
+    supporting = first.get_by_role("heading", name="Forandringer, der understøtter svaret")
+    expect(supporting).to_be_visible()
     expect(page.locator(".report-interpretation em")).to_have_text("flere")
     assert "**" not in page.content()
 

@@ -85,9 +85,7 @@ def test_one_save_is_one_history_entry_with_its_answers_and_a_stale_save_is_refu
     )
     assert [e.action for e in entries] == ["create", "update"]
     assert entries[0].after["answers"] == {}
-    assert entries[1].after["answers"] == {
-        str(first): {"text": "Svaret", "outcomes": [outcome.id]}
-    }
+    assert entries[1].after["answers"] == {str(first): {"text": "Svaret", "outcomes": [outcome.id]}}
     assert entries[1].user_id == eva.id
 
     with pytest.raises(StaleVersion) as stale:

@@ -41,9 +41,7 @@ def upgrade() -> None:
         sa.Column("interpretation_id", sa.Integer(), nullable=False),
         sa.Column("question_id", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["interpretation_id"], ["interpretation.id"], ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["interpretation_id"], ["interpretation.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["question_id"], ["harvestquestion.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("interpretation_id", "question_id", name="uq_answer_question"),
