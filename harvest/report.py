@@ -633,7 +633,8 @@ def _md_outcome(outcome: ReportOutcome, t: Translate, report: HarvestReport) -> 
 def add_summary_sheets(
     workbook: bytes, report: HarvestReport, translate: Translate = _same
 ) -> bytes:
-    """Return the outcome workbook with a "summary" sheet of counts and substantiation after it.
+    """Return the outcome workbook with a "summary" sheet of counts and substantiation after it,
+    and an "interpretation" sheet of the answers once the evaluator has written any.
 
     The outcome sheet stays first, so `brobyg import outcomes` still reads the file."""
     t = translate
@@ -676,7 +677,7 @@ def add_summary_sheets(
         for role in s.roles:
             sheet.append([t(role.role), role.requested, role.answered])
     sheet.column_dimensions["A"].width = 48
-    if report.shows_interpretation:
+    if report.shows_interpretation and report.has_answers:
         _interpretation_sheet(book.create_sheet("interpretation"), report, t)
     for each in book.worksheets[1:]:
         for row_cells in each.iter_rows():

@@ -131,6 +131,6 @@ def test_the_summary_sheet_follows_the_outcome_sheet(session, create_harvest, cr
         spreadsheet.write_xlsx(spreadsheet.export_table(session, harvest)), built
     )
     book = openpyxl.load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["outcomes", "summary", "interpretation"]
+    assert book.sheetnames == ["outcomes", "summary"]
     rows = spreadsheet.read_table(content, "x.xlsx")
     assert rows[0][:2] == ["id", "title"] and rows[1][1] == "=1+1 er ikke en formel"
