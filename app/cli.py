@@ -572,7 +572,7 @@ def export_harvest(slug: str, fmt: str, output: str, public: bool) -> None:
             by=None,
             entity="harvest",
             entity_id=harvest.slug,
-            detail=fmt,
+            detail=f"{fmt} public" if public else fmt,
             channel="cli",
         )
         if fmt in ("xlsx", "csv"):

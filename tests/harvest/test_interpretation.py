@@ -87,6 +87,10 @@ def test_one_save_is_one_history_entry_with_its_answers_and_a_stale_save_is_refu
     assert entries[0].after["answers"] == {}
     assert entries[1].after["answers"] == {str(first): {"text": "Svaret", "outcomes": [outcome.id]}}
     assert entries[1].user_id == eva.id
+    parts = select(ChangeRecord).where(
+        col(ChangeRecord.entity).in_(["questionanswer", "answeroutcome"])
+    )
+    assert list(session.scalars(parts)) == []  # the answers are in the record's one entry
 
     with pytest.raises(StaleVersion) as stale:
         interpretation.save_interpretation(
