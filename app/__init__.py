@@ -35,6 +35,7 @@ from app.directory import bp as directory_bp
 from app.imports import bp as imports_bp
 from app.maps import bp as maps_bp
 from app.needs import bp as needs_bp
+from app.reports import bp as reports_bp
 from app.substantiation import bp as substantiation_bp
 from app.suggestions import bp as suggestions_bp
 
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(coding_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(knowledge.bp)

@@ -20,8 +20,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app import create_app
 from app.i18n import cli_locale, error_text
-from app.imports import note_text, report_html
+from app.imports import note_text
 from app.links import is_local
+from app.reports import report_html
 from harvest import accounts, audit, db, demo, harvests, report, sheet_export, spreadsheet
 from harvest.audit import AuditAction
 from harvest.errors import BrobygError
@@ -553,14 +554,24 @@ EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "html")
     "Default: the command line's language (BROBYG_LANG or LANG), else Danish. "
     "English headers are the spreadsheet's column keys.",
 )
+@click.option(
+    "--public",
+    is_flag=True,
+    help="The public report (json, md, html): final outcomes only, the answers and the "
+    "interpretation only if the evaluator published them.",
+)
 @user_errors
-def export_harvest(slug: str, fmt: str, output: str, language: str | None) -> None:
+def export_harvest(slug: str, fmt: str, output: str, language: str | None, public: bool) -> None:
     """Export a harvest and its outcomes: spreadsheet (xlsx, csv), json, md, or printable html.
 
     The export holds outcomes in EVERY status, also leads, drafts and withdrawn ones:
-    it is an evaluator's working file, not a publication. The xlsx and csv files are
-    the outcome spreadsheet that `brobyg import outcomes` reads back, in --language.
+    it is an evaluator's working file, not a publication (unless --public). The xlsx and
+    csv files are the outcome spreadsheet that `brobyg import outcomes` reads back, in
+    --language. The report (json, md, html) is organised by useable question: the
+    evaluator's answer, the outcomes that support it, then the overall interpretation.
     """
+    if public and fmt in ("xlsx", "csv"):
+        raise click.UsageError(_("--public is for the report formats: json, md and html."))
     with db.unit_of_work(_engine()) as session:
         harvest = harvests.harvest_by_slug(session, slug)
         audit.record_access(
@@ -569,7 +580,7 @@ def export_harvest(slug: str, fmt: str, output: str, language: str | None) -> No
             by=None,
             entity="harvest",
             entity_id=harvest.slug,
-            detail=fmt,
+            detail=f"{fmt} public" if public else fmt,
             channel="cli",
         )
         if fmt in ("xlsx", "csv"):
@@ -580,7 +591,7 @@ def export_harvest(slug: str, fmt: str, output: str, language: str | None) -> No
             write = sheet_export.write_xlsx if fmt == "xlsx" else sheet_export.write_csv
             content = write(table)
         else:
-            harvest_report = report.build_report(session, harvest)
+            harvest_report = report.build_report(session, harvest, final_only=public)
             count = len(harvest_report.outcomes)
             if fmt == "json":
                 text = report.report_json(harvest_report)

@@ -1,10 +1,10 @@
-"""Outcome spreadsheet upload for evaluators (upload, row report, confirm) and the
-printable harvest report; the checking and importing live in harvest.spreadsheet."""
+"""Outcome spreadsheet upload for evaluators (upload, row report, confirm); the checking and
+importing live in harvest.spreadsheet. The harvest report is app.reports'."""
 
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -13,15 +13,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
-from app.audit import note
 from app.auth import signed_in_user
 from app.database import db
 from app.i18n import error_text, translate
 from harvest import access, harvests, report, spreadsheet
 from harvest.access import Action, Target
-from harvest.audit import AuditAction
 from harvest.models import Harvest, User
-from harvest.report import HarvestReport
 
 bp = Blueprint("imports", __name__)
 
@@ -45,26 +42,6 @@ def note_text(note: spreadsheet.RowNote) -> str:
             problem=problem,
         )
     return _("Row %(row)s: %(problem)s", row=note.row, problem=problem)
-
-
-def report_html(harvest_report: HarvestReport, *, standalone: bool = False) -> str:
-    """Render the printable harvest report; `standalone` carries its CSS for a file on disk."""
-    css = None
-    if standalone:
-        stylesheet = Path(current_app.static_folder or "") / "css" / "print.css"
-        css = stylesheet.read_text(encoding="utf-8")
-    return render_template(
-        "report/harvest.html",
-        report=harvest_report,
-        standalone=standalone,
-        embedded_css=css,
-        method_note=_(report.METHOD_NOTE),
-        statuses_note=_(report.ALL_STATUSES_NOTE),
-        counts_note=_(report.COUNTS_NOTE),
-        public_note=_(report.PUBLIC_NOTE),
-        report_status_labels=report.STATUS_LABELS,
-        code_columns=report.CODE_COLUMNS,
-    )
 
 
 def _evaluator_harvest(slug: str) -> tuple[Harvest, User]:
@@ -180,19 +157,3 @@ def confirm(slug: str) -> Any:
         "success",
     )
     return redirect(url_for("outcomes.harvest_detail", slug=harvest.slug))
-
-
-@bp.route("/harvests/<slug>/report")
-@login_required
-def harvest_report(slug: str) -> Any:
-    """Show the printable harvest report (every status: evaluators and admins only)."""
-    harvest, _user = _evaluator_harvest(slug)
-    note(AuditAction.VIEW_REPORT, entity="harvest", entity_id=harvest.slug, detail="html")
-    return report_html(report.build_report(db(), harvest))
-
-
-@bp.route("/harvests/<slug>/report/public")
-def public_report(slug: str) -> Any:
-    """Show the public harvest report: final outcomes only, substantiators named by consent."""
-    harvest = harvests.harvest_by_slug(db(), slug)
-    return report_html(report.build_report(db(), harvest, final_only=True))

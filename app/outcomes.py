@@ -513,7 +513,8 @@ HARVEST_ACTIONS = (
     ("coding.harvest", _l("Coding")),
     ("analysis.harvest", _l("Analysis")),
     ("imports.new", _l("Import outcomes")),
-    ("imports.harvest_report", _l("Harvest report")),
+    ("reports.interpretation_page", _l("Interpretation")),
+    ("reports.harvest_report", _l("Harvest report")),
 )
 
 

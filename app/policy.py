@@ -70,8 +70,9 @@ ROUTES: dict[str, Rule] = {
     "imports.new": Action.IMPORT_OUTCOMES,
     "imports.create": Action.IMPORT_OUTCOMES,
     "imports.confirm": Action.IMPORT_OUTCOMES,
-    "imports.harvest_report": Action.ANALYSE,  # every status, with the counts
-    "imports.public_report": Action.READ_OUTCOME,  # final outcomes only
+    "reports.harvest_report": Action.ANALYSE,  # every status, with the counts
+    "reports.public_report": Action.READ_OUTCOME,  # final outcomes only
+    "reports.interpretation_page": Action.ANALYSE,  # answers to the questions, interpretation
     # evaluation
     "coding.harvest": Action.ANALYSE,
     "coding.schemes": Action.ANALYSE,

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import NO_VALUE
 from sqlmodel import Session, SQLModel, col, select
 
-from harvest.models import ChangeAction, ChangeRecord, CodeDimension, User, utcnow
+from harvest.models import (
+    ChangeAction,
+    ChangeRecord,
+    CodeDimension,
+    QuestionAnswer,
+    User,
+    utcnow,
+)
 
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 UNTRACKED = frozenset(
@@ -44,6 +51,8 @@ PART_OF: dict[str, tuple[tuple[str, str], ...]] = {
     "harvestquestion": (("harvest", "harvest_id"),),
     "codedimension": (("codingscheme", "scheme_id"),),
     "code": (("codedimension", "dimension_id"),),
+    "questionanswer": (("interpretation", "interpretation_id"),),
+    "answeroutcome": (("questionanswer", "answer_id"),),
 }
 
 
@@ -103,6 +112,11 @@ def _recorded_keys(session: OrmSession) -> set[tuple[str, str]]:
         for obj in list(session.identity_map.values()):
             if isinstance(obj, CodeDimension) and obj.scheme_id in schemes:
                 keys.add(("codedimension", str(obj.id)))
+    interpretations = {int(i) for table, i in keys if table == "interpretation" and i != "None"}
+    if interpretations:  # a supporting outcome belongs to its interpretation through its answer
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, QuestionAnswer) and obj.interpretation_id in interpretations:
+                keys.add(("questionanswer", str(obj.id)))
     return keys
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
+    ForeignKey,
     Index,
     LargeBinary,
     String,
@@ -388,6 +389,43 @@ class OutcomeQuestion(SQLModel, table=True):
     outcome_id: int = Field(foreign_key="outcome.id", primary_key=True, ondelete="CASCADE")
     question_id: int = Field(
         foreign_key="harvestquestion.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+# --- interpretation ------------------------------------------------------------
+
+
+class Interpretation(Versioned, Stamped, table=True):
+    """An evaluator's interpretation of a harvest: the overall text and, as its parts, the
+    answers to the useable questions (`QuestionAnswer`). `publish`: shown in the public report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    harvest_id: int = Field(
+        sa_column=Column(ForeignKey("harvest.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    overall: str = _text()
+    publish: bool = Field(default=False)
+
+
+class QuestionAnswer(SQLModel, table=True):
+    """The evaluator's answer (Markdown) to one useable question, part of an `Interpretation`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    interpretation_id: int = Field(foreign_key="interpretation.id", index=True, ondelete="CASCADE")
+    question_id: int = Field(foreign_key="harvestquestion.id", index=True, ondelete="CASCADE")
+    text: str = _text()
+
+    __table_args__ = (
+        UniqueConstraint("interpretation_id", "question_id", name="uq_answer_question"),
+    )
+
+
+class AnswerOutcome(SQLModel, table=True):
+    """An outcome that supports an answer."""
+
+    answer_id: int = Field(foreign_key="questionanswer.id", primary_key=True, ondelete="CASCADE")
+    outcome_id: int = Field(
+        foreign_key="outcome.id", primary_key=True, index=True, ondelete="CASCADE"
     )
 
 

@@ -6,6 +6,12 @@ from the same data. The counts and charts come from `harvest.analysis` (every
 outcome not withdrawn). A substantiator who consented to be named appears with name and
 role, any other by role only. The public report (`final_only`) holds final outcomes only
 and none of the counts, which include drafts.
+The report is organised by useable question: the evaluator's answer (`harvest.interpretation`),
+the outcomes that support it, the other outcomes coded to the question; then the overall
+interpretation. The public report shows answers and interpretation only if the evaluator
+marked them for publication, and of their supporting outcomes only the final ones.
+Answers and interpretation are Markdown: `report_markdown` writes them as Markdown and
+the app renders them to sanitised HTML.
 Labels are msgids; the caller passes `translate` to put them in the reader's
 language. Must not import `app` or Flask, and renders no HTML.
 """
@@ -25,6 +31,7 @@ from harvest.analysis import HarvestAnalysis, analyse_harvest
 from harvest.coding import DEFAULT_DIMENSIONS, active_dimensions, codes_by_outcome, scheme_of
 from harvest.errors import N_
 from harvest.harvests import questions_of
+from harvest.interpretation import answers_of, interpretation_of
 from harvest.models import (
     Actor,
     Harvest,
@@ -140,11 +147,20 @@ class ReportOutcome:
 
 @dataclass(frozen=True)
 class ReportSection:
-    """The outcomes that answer one harvest question (`number` None: no question yet)."""
+    """One harvest question (`number` None: outcomes with no question yet): the outcomes
+    coded to it, the evaluator's answer (Markdown) and the outcomes that support it."""
 
     number: int | None
     question: str
     outcomes: list[ReportOutcome]
+    answer: str = ""
+    supporting: list[ReportOutcome] = field(default_factory=list)
+
+    @property
+    def others(self) -> list[ReportOutcome]:
+        """Return the outcomes coded to the question that the answer does not cite."""
+        cited = {o.id for o in self.supporting}
+        return [o for o in self.outcomes if o.id not in cited]
 
 
 @dataclass(frozen=True)
@@ -168,6 +184,19 @@ class HarvestReport:
     dimensions: list[tuple[str, str]] = field(default_factory=list)
     code_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     public: bool = False
+    interpretation: str = ""
+    interpretation_published: bool = False
+
+    @property
+    def shows_interpretation(self) -> bool:
+        """Tell whether answers and interpretation belong in this report: always in the
+        evaluator's, in the public one only if the evaluator published them."""
+        return self.interpretation_published or not self.public
+
+    @property
+    def has_answers(self) -> bool:
+        """Tell whether the report holds any answer or interpretation to show."""
+        return bool(self.interpretation) or any(s.answer or s.supporting for s in self.sections)
 
     @property
     def group_by(self) -> tuple[str, str] | None:
@@ -179,18 +208,20 @@ class HarvestReport:
         return self.code_labels.get(dimension, {}).get(code) or CODE_LABELS.get(code, code)
 
     def grouped(self, section: ReportSection) -> list[tuple[str, str, list[ReportOutcome]]]:
-        """Return a section's outcomes by their code in `group_by`: (key, label, outcomes).
+        """Return a section's other outcomes (not cited by its answer) by their code in
+        `group_by`: (key, label, outcomes).
 
         An outcome with several codes there is listed under each; uncoded ones come last."""
+        others = section.others
         if self.group_by is None:
-            return [("", "", section.outcomes)]
+            return [("", "", others)] if others else []
         key = self.group_by[0]
         groups: list[tuple[str, str, list[ReportOutcome]]] = []
         for code, label in self.code_labels.get(key, {}).items():
-            found = [o for o in section.outcomes if code in o.code(key)]
+            found = [o for o in others if code in o.code(key)]
             if found:
                 groups.append((code, label, found))
-        rest = [o for o in section.outcomes if not o.code(key)]
+        rest = [o for o in others if not o.code(key)]
         if rest:
             groups.append(("", N_("Not coded"), rest))
         return groups
@@ -298,17 +329,31 @@ def build_report(session: Session, harvest: Harvest, *, final_only: bool = False
     municipality = (
         session.get(Municipality, harvest.municipality_id) if harvest.municipality_id else None
     )
-    questions = [q.text for q in questions_of(session, harvest)]
+    asked = questions_of(session, harvest)
+    questions = [q.text for q in asked]
     found = harvest_outcomes(session, harvest)
     if final_only:
         found = [o for o in found if o.status == OutcomeStatus.FINAL.value]
+    by_id = {o.id: o for o in found}
+    interpretation = interpretation_of(session, harvest)
+    shown = interpretation is not None and (interpretation.publish or not final_only)
+    answers = answers_of(session, interpretation) if shown else {}
     scheme_parts = active_dimensions(session, scheme_of(session, harvest), with_retired_codes=True)
     dimensions = [(d.key, d.label) for d, _codes in scheme_parts]
     code_labels = {d.key: {c.key: c.label for c in codes} for d, codes in scheme_parts}
-    sections = [
-        ReportSection(n, text, [o for o in found if o.question == n])
-        for n, text in enumerate(questions, start=1)
-    ]
+    sections = []
+    for n, question in enumerate(asked, start=1):
+        answer = answers.get(question.id or 0)
+        cited = answer.outcome_ids if answer else []
+        sections.append(
+            ReportSection(
+                n,
+                question.text,
+                [o for o in found if o.question == n],
+                answer=answer.text if answer else "",
+                supporting=[by_id[i] for i in cited if i in by_id],
+            )
+        )
     unanswered = [o for o in found if o.question is None]
     if unanswered:
         sections.append(ReportSection(None, "", unanswered))
@@ -330,6 +375,8 @@ def build_report(session: Session, harvest: Harvest, *, final_only: bool = False
         dimensions=dimensions,
         code_labels=code_labels,
         public=final_only,
+        interpretation=interpretation.overall if interpretation and shown else "",
+        interpretation_published=bool(interpretation and interpretation.publish),
     )
 
 
@@ -375,7 +422,20 @@ def report_json(report: HarvestReport) -> str:
         "step": report.step,
         "questions": report.questions,
     }
-    body = {"harvest": design, "outcomes": [outcome_record(o) for o in report.outcomes]}
+    answers = [
+        {
+            "question": s.number,
+            "answer": s.answer,
+            "supporting_outcomes": [o.id for o in s.supporting],
+        }
+        for s in report.sections
+        if s.number is not None and (s.answer or s.supporting)
+    ]
+    body = {
+        "harvest": design,
+        "interpretation": {"overall": report.interpretation, "answers": answers},
+        "outcomes": [outcome_record(o) for o in report.outcomes],
+    }
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -431,25 +491,47 @@ def report_markdown(report: HarvestReport, translate: Translate = _same) -> str:
         out += [t(PUBLIC_NOTE), ""]
     else:
         out += [t(ALL_STATUSES_NOTE), "", t(COUNTS_NOTE), ""]
-    out += [f"## {t(N_('Outcomes'))}", ""]
+    out += [f"## {t(N_('Answers to the useable questions'))}", ""]
     for section in report.sections:
-        if section.number is None:
-            heading = t(N_("Outcomes not yet linked to a question"))
-        else:
-            heading = t(N_("Question %(n)s")) % {"n": section.number}
-            heading += f": {_md_escape(section.question)}"
-        out += [f"### {heading}", ""]
-        if not section.outcomes:
-            out += [t(N_("No outcomes answer this question yet.")), ""]
-        for _code, label, grouped in report.grouped(section):
-            if label and report.group_by:
-                out += [f"#### {t(report.group_by[1])}: {_md_escape(t(label))}", ""]
-            for outcome in grouped:
-                out += _md_outcome(outcome, t, report)
+        out += _md_section(section, t, report)
+    if report.shows_interpretation:
+        out += [f"## {t(N_('Overall interpretation'))}", ""]
+        out += [_md_block(report.interpretation) or t(NO_INTERPRETATION), ""]
     out += [f"## {t(N_('Substantiation and analysis'))}", ""]
     if report.analysis is not None:
         out += _md_analysis(report.analysis, t)
     return "\n".join(out)
+
+
+NO_ANSWER = N_("The evaluator has not answered this question yet.")
+NO_INTERPRETATION = N_("The evaluator has not written the overall interpretation yet.")
+
+
+def _md_section(section: ReportSection, t: Translate, report: HarvestReport) -> list[str]:
+    """Return one question as Markdown: the answer, its supporting outcomes, the others."""
+    if section.number is None:
+        heading = t(N_("Outcomes not yet linked to a question"))
+    else:
+        heading = t(N_("Question %(n)s")) % {"n": section.number}
+        heading += f": {_md_escape(section.question)}"
+    out = [f"### {heading}", ""]
+    if section.number is not None and report.shows_interpretation:
+        out += [f"#### {t(N_('Answer'))}", "", _md_block(section.answer) or t(NO_ANSWER), ""]
+    if section.supporting:
+        out += [f"#### {t(N_('Outcomes that support the answer'))}", ""]
+        for outcome in section.supporting:
+            out += _md_outcome(outcome, t, report)
+    if section.number is not None and not section.outcomes and not section.supporting:
+        out += [t(N_("No outcomes answer this question yet.")), ""]
+    groups = report.grouped(section)
+    if groups and section.supporting:
+        out += [f"**{t(N_('Other outcomes coded to this question'))}**", ""]
+    for _code, label, grouped in groups:
+        if label and report.group_by:
+            out += [f"#### {t(report.group_by[1])}: {_md_escape(t(label))}", ""]
+        for outcome in grouped:
+            out += _md_outcome(outcome, t, report)
+    return out
 
 
 def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -551,7 +633,8 @@ def _md_outcome(outcome: ReportOutcome, t: Translate, report: HarvestReport) -> 
 def add_summary_sheets(
     workbook: bytes, report: HarvestReport, translate: Translate = _same
 ) -> bytes:
-    """Return the outcome workbook with a "summary" sheet of counts and substantiation after it.
+    """Return the outcome workbook with a "summary" sheet of counts and substantiation after it,
+    and an "interpretation" sheet of the answers once the evaluator has written any.
 
     The outcome sheet stays first, so `brobyg import outcomes` still reads the file."""
     t = translate
@@ -593,12 +676,42 @@ def add_summary_sheets(
         sheet.append([t(N_("Role")), t(N_("Asked")), t(N_("Answered"))])
         for role in s.roles:
             sheet.append([t(role.role), role.requested, role.answered])
-    for row_cells in sheet.iter_rows():
-        for cell in row_cells:
-            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                cell.data_type = "s"
-                cell.quotePrefix = True
     sheet.column_dimensions["A"].width = 48
+    if report.shows_interpretation and report.has_answers:
+        _interpretation_sheet(book.create_sheet("interpretation"), report, t)
+    for each in book.worksheets[1:]:
+        for row_cells in each.iter_rows():
+            for cell in row_cells:
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _interpretation_sheet(sheet: Any, report: HarvestReport, t: Translate) -> None:
+    """Fill a sheet with one row per useable question: its answer and supporting outcomes,
+    then the overall interpretation (Markdown as written)."""
+    bold = Font(bold=True)
+    sheet.append(
+        [
+            t(N_("Question")),
+            t(N_("Useable question")),
+            t(N_("Answer")),
+            t(N_("Outcomes that support the answer")),
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = bold
+    for section in report.sections:
+        if section.number is None:
+            continue
+        cited = "; ".join(f"{o.id}. {o.title}" for o in section.supporting)
+        sheet.append([section.number, section.question, section.answer, cited])
+    sheet.append([])
+    sheet.append([t(N_("Overall interpretation")), report.interpretation])
+    sheet.cell(row=sheet.max_row, column=1).font = bold
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCD", (10, 40, 80, 50), strict=True):
+        sheet.column_dimensions[column].width = width
