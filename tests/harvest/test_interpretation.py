@@ -169,7 +169,7 @@ def test_json_and_xlsx_carry_the_answers(session, harvest, create_outcome):
 
     import openpyxl
 
-    from harvest import spreadsheet
+    from harvest import sheet_export
 
     first, _second = _questions(session, harvest)
     outcome = create_outcome(harvest=harvest, title="Koret åbner")
@@ -184,7 +184,7 @@ def test_json_and_xlsx_carry_the_answers(session, harvest, create_outcome):
         "answers": [{"question": 1, "answer": "Svar", "supporting_outcomes": [outcome.id]}],
     }
     content = report.add_summary_sheets(
-        spreadsheet.write_xlsx(spreadsheet.export_table(session, harvest)), built
+        sheet_export.write_xlsx(sheet_export.export_table(session, harvest)), built
     )
     sheet = openpyxl.load_workbook(io.BytesIO(content))["interpretation"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
