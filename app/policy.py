@@ -73,6 +73,10 @@ ROUTES: dict[str, Rule] = {
     "imports.harvest_report": Action.ANALYSE,  # every status, with the counts
     "imports.public_report": Action.READ_OUTCOME,  # final outcomes only
     # evaluation
+    "harvest_design.new": Action.DESIGN_HARVEST,
+    "harvest_design.edit": Action.DESIGN_HARVEST,
+    "harvest_design.add_question": Action.DESIGN_HARVEST,
+    "harvest_design.question": Action.DESIGN_HARVEST,
     "coding.harvest": Action.ANALYSE,
     "coding.schemes": Action.ANALYSE,
     "coding.scheme": Action.ANALYSE,
