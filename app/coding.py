@@ -79,7 +79,7 @@ def _table(harvest: Harvest, page: int, errors: dict[str, str] | None = None) ->
         outcomes=shown,
         current=current,
         fingerprint=coding.coding_fingerprint,
-        questions=harvests.questions_of(db(), harvest),
+        questions=harvests.questions_of(db(), harvest, retired=True),
         form=PostForm(),
         page=page,
         pages=pages,

@@ -38,6 +38,7 @@ from harvest import (
     directory,
     harvests,
     outcomes,
+    progress,
     review,
     revisions,
     search,
@@ -139,14 +140,26 @@ def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
 @bp.route("/harvests")
 def harvest_index() -> Any:
     """List the harvests."""
-    return render_template("harvests/index.html", harvests=harvests.list_harvests(db()))
+    return render_template(
+        "harvests/index.html",
+        harvests=harvests.list_harvests(db()),
+        can_design=access.may(db(), signed_in_user(), Action.DESIGN_HARVEST),
+    )
 
 
 @bp.route("/harvests/<slug>")
 def harvest_detail(slug: str) -> Any:
     """Show a harvest's design and its outcomes, searchable and filterable."""
     harvest = harvests.harvest_by_slug(db(), slug)
-    return _list(harvest, "harvests/detail.html", questions=harvests.questions_of(db(), harvest))
+    user = signed_in_user()
+    evaluating = access.may(db(), user, Action.ANALYSE)
+    return _list(
+        harvest,
+        "harvests/detail.html",
+        questions=harvests.questions_of(db(), harvest),
+        can_design=access.may(db(), user, Action.DESIGN_HARVEST),
+        progress=progress.harvest_progress(db(), harvest) if evaluating else None,
+    )
 
 
 @bp.route("/outcomes")
@@ -158,8 +171,14 @@ def index() -> Any:
 # --- recording and editing ---------------------------------------------------
 
 
-def _prepare(form: OutcomeForm, harvest: Harvest) -> None:
-    questions = [(q.id, f"{q.position}. {q.text}") for q in harvests.questions_of(db(), harvest)]
+def _prepare(form: OutcomeForm, harvest: Harvest, current: int | None = None) -> None:
+    questions: list[tuple[object, Any]] = [
+        (q.id, f"{q.position}. {q.text}")
+        if not q.retired
+        else (q.id, _("%(question)s (retired)", question=q.text))
+        for q in harvests.questions_of(db(), harvest, retired=True)
+        if not q.retired or q.id == current
+    ]
     form.question_id.choices = options([("", _("— none yet —")), *questions])
 
 
@@ -262,12 +281,12 @@ def edit(outcome_id: int) -> Any:
     if request.method == "GET":
         values = _outcome_values(state_of(db(), outcome))
         form = OutcomeForm(formdata=None, data={**values, "version": str(outcome.version)})
-        _prepare(form, harvest)
+        _prepare(form, harvest, int_value(values["question_id"]))
         return render_template(
             "outcomes/form.html", form=form, harvest=harvest, outcome=outcome, warnings=False
         )
     form = OutcomeForm()
-    _prepare(form, harvest)
+    _prepare(form, harvest, state_of(db(), outcome).get("question_id"))
     warnings = False
     if form.validate_on_submit():
         read = int_value(form.version.data) or 0
@@ -340,7 +359,7 @@ def detail(outcome_id: int) -> Any:
         smart=smart,
         o=outcome,
         codes=coding.codes_for_outcome(db(), outcome.id or 0),
-        questions={q.id: q for q in harvests.questions_of(db(), view.harvest)},
+        questions={q.id: q for q in harvests.questions_of(db(), view.harvest, retired=True)},
         internal=internal,
         can_write=can_write,
         moves=workflow.allowed_moves(db(), user, outcome, view.harvest) if user else [],

@@ -74,6 +74,10 @@ ROUTES: dict[str, Rule] = {
     "reports.public_report": Action.READ_OUTCOME,  # final outcomes only
     "reports.interpretation_page": Action.ANALYSE,  # answers to the questions, interpretation
     # evaluation
+    "harvest_design.new": Action.DESIGN_HARVEST,
+    "harvest_design.edit": Action.DESIGN_HARVEST,
+    "harvest_design.add_question": Action.DESIGN_HARVEST,
+    "harvest_design.question": Action.DESIGN_HARVEST,
     "coding.harvest": Action.ANALYSE,
     "coding.schemes": Action.ANALYSE,
     "coding.scheme": Action.ANALYSE,

@@ -319,8 +319,10 @@ class Harvest(Versioned, Stamped, table=True):
 class HarvestQuestion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     harvest_id: int = Field(foreign_key="harvest.id", index=True, ondelete="CASCADE")
-    position: int
+    position: int  # the questions in use first, then the retired ones
     text: str = _text()
+    # A retired question stays on the outcomes that answer it but is offered for no new one.
+    retired: bool = Field(default=False)
 
     __table_args__ = (UniqueConstraint("harvest_id", "position", name="uq_question_position"),)
 

@@ -17,6 +17,7 @@ from harvest.models import (
     Code,
     CodeDimension,
     Harvest,
+    HarvestQuestion,
     ImplementationGroup,
     Outcome,
     OutcomeCode,
@@ -335,6 +336,11 @@ def set_question(session: Session, outcome: Outcome, question_id: int | None) ->
         if row.question_id != question_id:
             session.delete(row)
     if question_id is not None and all(row.question_id != question_id for row in current):
+        question = session.get(HarvestQuestion, question_id)
+        if question is not None and question.retired:  # kept where answered, offered no more
+            raise ValidationFailed(
+                {"question_id": (N_("That question is retired: choose one still in use."), {})}
+            )
         session.add(OutcomeQuestion(outcome_id=outcome.id or 0, question_id=question_id))
     session.flush()
 

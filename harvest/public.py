@@ -246,6 +246,7 @@ def _harvests(session: Session, records: Sequence[Harvest]) -> list[Public]:
         query = (
             select(HarvestQuestion.harvest_id, HarvestQuestion.text)
             .where(col(HarvestQuestion.harvest_id).in_(ids))
+            .where(col(HarvestQuestion.retired).is_(False))  # the API lists those in use
             .order_by(col(HarvestQuestion.position))
         )
         for harvest_id, text in session.execute(query):

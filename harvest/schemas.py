@@ -259,6 +259,12 @@ class HarvestCreate(Checked):
         return self
 
 
+class QuestionText(Checked):
+    """The text of one useable question, as the design page adds or rewords it."""
+
+    text: str = Field(min_length=1, max_length=2_000)
+
+
 class OutcomeCreate(Checked):
     ref: str | None = Field(default=None, max_length=64)
     title: str = Field(min_length=1, max_length=200)

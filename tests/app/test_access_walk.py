@@ -12,7 +12,17 @@ import pytest
 from flask import Flask
 
 from app import policy
-from harvest import access, accounts, actors, groups, needs, outcomes, substantiation, ties
+from harvest import (
+    access,
+    accounts,
+    actors,
+    groups,
+    harvests,
+    needs,
+    outcomes,
+    substantiation,
+    ties,
+)
 from harvest.access import NOWHERE, Action, Target
 from tests.conftest import PASSWORD
 
@@ -98,6 +108,8 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "ready_a": ready_a.id,
         "harvest_a": harvest_a.slug,
         "harvest_b": harvest_b.slug,
+        "question_a": harvests.questions_of(session, harvest_a)[0].id,
+        "question_b": harvests.questions_of(session, harvest_b)[0].id,
         "actor_a": actor_a.id,
         "actor_b": actor_b.id,
         "tie_a": tie_a.id,
@@ -119,6 +131,8 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "draft_b": of(draft_b, harvest_b),
         "harvest_a": Target(group_id=harvest_a.group_id),
         "harvest_b": Target(group_id=harvest_b.group_id),
+        "question_a": Target(group_id=harvest_a.group_id),
+        "question_b": Target(group_id=harvest_b.group_id),
         "actor_a": Target(municipalities=frozenset({a.id or 0})),
         "actor_b": Target(municipalities=frozenset({b.id or 0})),
         "tie_a": Target(municipalities=frozenset({a.id or 0})),
@@ -140,6 +154,7 @@ def _samples(scenario: str) -> dict[str, str]:
         "actor_id": f"actor_{side}",
         "tie_id": f"tie_{side}",
         "need_id": f"need_{side}",
+        "question_id": f"question_{side}",
     }
 
 

@@ -22,6 +22,7 @@ from harvest import accounts, demo
 from harvest.models import (
     Actor,
     CodingScheme,
+    HarvestQuestion,
     InformationNeed,
     Outcome,
     Substantiation,
@@ -73,6 +74,7 @@ def _good_values(session: Session) -> dict[tuple[str, str], str]:
         ("", "outcome_id"): first(Outcome),
         ("", "tie_id"): first(Tie),
         ("", "need_id"): first(InformationNeed),
+        ("", "question_id"): first(HarvestQuestion),
         ("", "substantiation_id"): first(Substantiation),
         ("", "slug"): "helsingor-2025",
         ("coding.", "slug"): str(scheme),

@@ -1,0 +1,28 @@
+"""a harvest's useable questions can be retired (kept on the outcomes that answer them)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("harvestquestion") as batch:
+        batch.add_column(
+            sa.Column("retired", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("harvestquestion") as batch:
+        batch.drop_column("retired")
