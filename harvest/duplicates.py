@@ -229,16 +229,18 @@ def possible_duplicates_of_rows(
 
 
 def _require_both(session: Session, by: User | None, first: Outcome, second: Outcome) -> Harvest:
+    """Ask the policy about both outcomes, then check they can be a pair at all."""
+    harvest = session.get_one(Harvest, first.harvest_id)
+    other_harvest = session.get_one(Harvest, second.harvest_id)
+    for outcome, its_harvest in ((first, harvest), (second, other_harvest)):
+        target = Target(group_id=its_harvest.group_id, status=outcome.status)
+        access.require(session, by, Action.JUDGE_DUPLICATES, target)
     if first.id == second.id:
         raise ValidationFailed({"other": (N_("An outcome cannot be its own duplicate."), {})})
     if first.harvest_id != second.harvest_id:
         raise ValidationFailed(
             {"other": (N_("Only outcomes of the same harvest can be duplicates."), {})}
         )
-    harvest = session.get_one(Harvest, first.harvest_id)
-    for outcome in (first, second):
-        target = Target(group_id=harvest.group_id, status=outcome.status)
-        access.require(session, by, Action.JUDGE_DUPLICATES, target)
     return harvest
 
 

@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("outcome_id", "other_id", name="uq_duplicate_dismissal"),
     )
     with op.batch_alter_table("duplicatedismissal") as batch:
-        batch.create_index(
-            batch.f("ix_duplicatedismissal_other_id"), ["other_id"], unique=False
-        )
+        batch.create_index(batch.f("ix_duplicatedismissal_other_id"), ["other_id"], unique=False)
     with op.batch_alter_table("outcome") as batch:
         batch.create_index(
             "ix_outcome_harvest_actor", ["harvest_id", "changed_actor_id"], unique=False
