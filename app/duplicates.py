@@ -26,7 +26,7 @@ bp = Blueprint("duplicates", __name__)
 PARTS = (
     ("title", _l("Headline")),
     ("changed_actor", _l("Changed actor")),
-    ("change", _l("Change")),
+    ("change", _l("What changed")),
     ("when", _l("When")),
     ("where", _l("Where")),
     ("significance", _l("Significance")),
