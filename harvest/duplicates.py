@@ -7,6 +7,7 @@ viewer may not read (`harvest.access`). Must not import `app` or Flask.
 """
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from harvest.models import (
 from harvest.records import editing
 
 MAX_LOOKED_AT = 200  # outcomes of one actor in one harvest compared per save
+MAX_POOL = 2000  # outcomes read for one page of a list or one imported sheet
 THRESHOLD = 0.6
 MERGE_ENTITY = "outcome_merge"
 _WORD = re.compile(r"\w+")
@@ -54,16 +56,22 @@ class Candidate:
     score: float
 
 
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(name_key(text)))
+
+
 def words(text: str) -> list[str]:
     """Return the words of `text` folded for comparing (case, dashes, no-break spaces, æøå)."""
-    return _WORD.findall(name_key(text))
+    return list(_words(text))
 
 
 def similarity(title: str, change: str, other_title: str, other_change: str) -> float:
     """Tell how alike two statements are: the better of headline likeness and word overlap."""
-    first, second = " ".join(words(title)), " ".join(words(other_title))
+    first, second = " ".join(_words(title)), " ".join(_words(other_title))
     ratio = difflib.SequenceMatcher(None, first, second).ratio() if first and second else 0.0
-    mine, theirs = set(words(f"{title} {change}")), set(words(f"{other_title} {other_change}"))
+    mine = set(_words(title)) | set(_words(change))
+    theirs = set(_words(other_title)) | set(_words(other_change))
     overlap = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
     return max(ratio, overlap)
 
@@ -109,7 +117,7 @@ def _same_actor(session: Session, harvest: Harvest, actor_ids: set[int]) -> list
                 col(Outcome.status) != OutcomeStatus.WITHDRAWN.value,
             )
             .order_by(col(Outcome.id).desc())
-            .limit(MAX_LOOKED_AT * len(actor_ids))
+            .limit(min(MAX_LOOKED_AT * len(actor_ids), MAX_POOL))
         )
     )
 
@@ -125,8 +133,9 @@ def _rank(
     system: bool,
 ) -> list[Candidate]:
     found = []
+    actor_id = values.get("changed_actor_id")
     for other in pool:
-        if other.id == exclude or other.changed_actor_id != values.get("changed_actor_id"):
+        if other.id == exclude or other.changed_actor_id != actor_id:
             continue
         if exclude is not None and _pair(exclude, other.id or 0) in dismissed:
             continue
@@ -183,8 +192,11 @@ def flagged_ids(session: Session, shown: Sequence[Outcome], *, viewer: User | No
     dismissed = _dismissed(session, [o.id or 0 for o in shown])
     for harvest_id, outcomes in by_harvest.items():
         harvest = session.get_one(Harvest, harvest_id)
-        pool = _same_actor(session, harvest, {o.changed_actor_id or 0 for o in outcomes})
+        by_actor: dict[int | None, list[Outcome]] = {}
+        for other in _same_actor(session, harvest, {o.changed_actor_id or 0 for o in outcomes}):
+            by_actor.setdefault(other.changed_actor_id, []).append(other)
         for outcome in outcomes:
+            pool = by_actor.get(outcome.changed_actor_id, [])
             values = {
                 "changed_actor_id": outcome.changed_actor_id,
                 "title": outcome.title,
