@@ -68,12 +68,20 @@ def words(text: str) -> list[str]:
 
 def similarity(title: str, change: str, other_title: str, other_change: str) -> float:
     """Tell how alike two statements are: the better of headline likeness and word overlap."""
-    first, second = " ".join(_words(title)), " ".join(_words(other_title))
-    ratio = difflib.SequenceMatcher(None, first, second).ratio() if first and second else 0.0
-    mine = set(_words(title)) | set(_words(change))
-    theirs = set(_words(other_title)) | set(_words(other_change))
+    mine, theirs = _bag(title, change), _bag(other_title, other_change)
     overlap = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
-    return max(ratio, overlap)
+    first, second = _words(title), _words(other_title)  # word by word: fast, order-aware
+    if not (first and second):
+        return overlap
+    matcher = difflib.SequenceMatcher(None, first, second)
+    if matcher.real_quick_ratio() <= overlap or matcher.quick_ratio() <= overlap:
+        return overlap  # the headlines cannot beat the word overlap: skip the dear ratio
+    return max(matcher.ratio(), overlap)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bag(title: str, change: str) -> frozenset[str]:
+    return frozenset(_words(title)) | frozenset(_words(change))
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -122,6 +130,13 @@ def _same_actor(session: Session, harvest: Harvest, actor_ids: set[int]) -> list
     )
 
 
+def _by_actor(pool: Sequence[Outcome]) -> dict[int | None, list[Outcome]]:
+    grouped: dict[int | None, list[Outcome]] = {}
+    for outcome in pool:
+        grouped.setdefault(outcome.changed_actor_id, []).append(outcome)
+    return grouped
+
+
 def _rank(
     session: Session,
     harvest: Harvest,
@@ -131,6 +146,7 @@ def _rank(
     dismissed: set[tuple[int, int]],
     viewer: User | None,
     system: bool,
+    first_only: bool = False,
 ) -> list[Candidate]:
     found = []
     actor_id = values.get("changed_actor_id")
@@ -144,6 +160,8 @@ def _rank(
         )
         if score >= THRESHOLD and _readable(session, harvest, other, viewer, system):
             found.append(Candidate(other.id or 0, other.title, round(score, 2)))
+            if first_only:
+                break
     return sorted(found, key=lambda c: (-c.score, c.id))[:5]
 
 
@@ -192,9 +210,9 @@ def flagged_ids(session: Session, shown: Sequence[Outcome], *, viewer: User | No
     dismissed = _dismissed(session, [o.id or 0 for o in shown])
     for harvest_id, outcomes in by_harvest.items():
         harvest = session.get_one(Harvest, harvest_id)
-        by_actor: dict[int | None, list[Outcome]] = {}
-        for other in _same_actor(session, harvest, {o.changed_actor_id or 0 for o in outcomes}):
-            by_actor.setdefault(other.changed_actor_id, []).append(other)
+        by_actor = _by_actor(
+            _same_actor(session, harvest, {o.changed_actor_id or 0 for o in outcomes})
+        )
         for outcome in outcomes:
             pool = by_actor.get(outcome.changed_actor_id, [])
             values = {
@@ -202,7 +220,7 @@ def flagged_ids(session: Session, shown: Sequence[Outcome], *, viewer: User | No
                 "title": outcome.title,
                 "change": outcome.change,
             }
-            if _rank(session, harvest, pool, values, outcome.id, dismissed, viewer, False):
+            if _rank(session, harvest, pool, values, outcome.id, dismissed, viewer, False, True):
                 flagged.add(outcome.id or 0)
     return flagged
 
@@ -223,7 +241,7 @@ def possible_duplicates_of_rows(
     for all rows (their actors in the harvest), so a sheet of hundreds of rows is cheap.
     Only outcomes `viewer` may read are named (`system`: the CLI, sees all)."""
     actor_ids = {int(r["changed_actor_id"]) for r in rows if r.get("changed_actor_id")}
-    pool = _same_actor(session, harvest, actor_ids)
+    by_actor = _by_actor(_same_actor(session, harvest, actor_ids))
     updated = [int(r["outcome_id"]) for r in rows if r.get("outcome_id")]
     dismissed = _dismissed(session, updated)
     found: dict[int, list[Candidate]] = {}
@@ -231,6 +249,7 @@ def possible_duplicates_of_rows(
         if not row.get("changed_actor_id"):
             continue
         exclude = int(row["outcome_id"]) if row.get("outcome_id") else None
+        pool = by_actor.get(int(row["changed_actor_id"]), [])
         candidates = _rank(session, harvest, pool, row, exclude, dismissed, viewer, system)
         if candidates:
             found[index] = candidates
