@@ -32,6 +32,7 @@ from app.audit import bp as audit_bp
 from app.coding import bp as coding_bp
 from app.config import load_config
 from app.directory import bp as directory_bp
+from app.duplicates import bp as duplicates_bp
 from app.harvest_design import bp as harvest_design_bp
 from app.imports import bp as imports_bp
 from app.maps import bp as maps_bp
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(outcomes.bp)
     app.register_blueprint(harvest_design_bp)
+    app.register_blueprint(duplicates_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(coding_bp)

@@ -36,6 +36,7 @@ from harvest import (
     actors,
     coding,
     directory,
+    duplicates,
     harvests,
     outcomes,
     progress,
@@ -131,6 +132,7 @@ def _list(harvest: Harvest | None, template: str, **context: Any) -> str:
         harvest=harvest,
         actor_filter=actor_filter,
         args=request.args,
+        flagged=duplicates.flagged_ids(db(), page.items, viewer=user) if harvest else set(),
         can_write=harvest is not None
         and access.may(db(), user, Action.WRITE_OUTCOME, Target(group_id=harvest.group_id)),
         **context,
@@ -263,6 +265,7 @@ def new(slug: str) -> Any:
                 question_id=int_value(form.question_id.data),
             )
             flash(_("The outcome is saved."), "success")
+            _flag_duplicates(outcome, user)
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
         except ValidationFailed as error:
             warnings = isinstance(error, WarningsNotConfirmed)
@@ -302,6 +305,7 @@ def edit(outcome_id: int) -> Any:
                 question_id=int_value(form.question_id.data),
             )
             flash(_("Your changes are saved."), "success")
+            _flag_duplicates(outcome, user)
             return redirect(url_for("outcomes.detail", outcome_id=outcome.id))
         except StaleVersion:
             return conflict_page(
@@ -319,6 +323,20 @@ def edit(outcome_id: int) -> Any:
     return render_template(
         "outcomes/form.html", form=form, harvest=harvest, outcome=outcome, warnings=warnings
     ), 422
+
+
+def _flag_duplicates(outcome: Outcome, user: User | None) -> None:
+    """Say after a save that the outcome looks like one already in the harvest."""
+    found = duplicates.duplicates_of(db(), outcome, viewer=user)
+    if found:
+        numbers = ", ".join(f"#{c.id}" for c in found)
+        flash(
+            _(
+                "This outcome may be a duplicate of %(numbers)s: compare them below.",
+                numbers=numbers,
+            ),
+            "warning",
+        )
 
 
 # --- the outcome page and what happens on it ---------------------------------
@@ -371,6 +389,10 @@ def detail(outcome_id: int) -> Any:
         threads=review.threads_of(db(), outcome) if internal else {},
         revisions=revisions.revisions(db(), "outcome", outcome.id or 0) if internal else [],
         author_names=accounts.user_names(db()) if internal else {},
+        possible_duplicates=duplicates.duplicates_of(db(), outcome, viewer=user),
+        merged_into=duplicates.merged_into(db(), outcome)
+        if outcome.status == OutcomeStatus.WITHDRAWN
+        else None,
         substantiation_summary=substantiation.summary_for_outcome(
             db(), outcome, with_names=access.may(db(), user, Action.SUBSTANTIATE)
         ),

@@ -26,6 +26,7 @@ class Action(StrEnum):
     COMMENT_OUTCOME = "outcome.comment"
     CONCLUDE_OUTCOME = "outcome.conclude"  # move to or from substantiated and final
     IMPORT_OUTCOMES = "outcome.import"
+    JUDGE_DUPLICATES = "outcome.duplicates"  # mark two outcomes "not a duplicate" or merge them
     READ_INTERNAL = "internal.read"  # information needs, history, non-public lists
     WRITE_ACTOR = "actor.write"  # actors and ties
     MERGE_ACTORS = "actor.merge"
@@ -50,6 +51,7 @@ ALL_STATUSES = frozenset(s.value for s in OutcomeStatus)
 PUBLIC = frozenset({OutcomeStatus.FINAL.value})
 LOCKED = frozenset({OutcomeStatus.SUBSTANTIATED.value, OutcomeStatus.FINAL.value})
 OPEN = ALL_STATUSES - LOCKED
+DRAFTS = frozenset({OutcomeStatus.LEAD.value, OutcomeStatus.DRAFT.value})
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ POLICY: dict[str, dict[Action, tuple[Rule, ...]]] = {
         Action.WRITE_OUTCOME: (Rule(Scope.OWN_GROUP, OPEN),),
         Action.CODE_OUTCOME: (Rule(Scope.OWN_GROUP, OPEN),),
         Action.COMMENT_OUTCOME: (Rule(Scope.OWN_GROUP),),
+        Action.JUDGE_DUPLICATES: (Rule(Scope.OWN_GROUP, DRAFTS),),
         Action.READ_INTERNAL: ANY,
         Action.WRITE_ACTOR: (Rule(Scope.OWN_MUNICIPALITY),),
         Action.WRITE_NEED: (Rule(Scope.OWN_GROUP), Rule(Scope.OWN_MUNICIPALITY)),
@@ -215,6 +218,8 @@ def policy_table() -> list[tuple[str, list[str]]]:
                     text += " (final)"
                 elif rule.statuses == OPEN:
                     text += " (not substantiated/final)"
+                elif rule.statuses == DRAFTS:
+                    text += " (lead/draft)"
                 words.append(text)
             cells.append(", ".join(words) or "–")
         rows.append((action.value, cells))

@@ -347,7 +347,10 @@ class Outcome(Versioned, Stamped, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
-    __table_args__ = (Index("ix_outcome_harvest_status", "harvest_id", "status"),)
+    __table_args__ = (
+        Index("ix_outcome_harvest_status", "harvest_id", "status"),
+        Index("ix_outcome_harvest_actor", "harvest_id", "changed_actor_id"),
+    )
 
 
 class OutcomeContributor(SQLModel, table=True):
@@ -428,6 +431,21 @@ class AnswerOutcome(SQLModel, table=True):
     answer_id: int = Field(foreign_key="questionanswer.id", primary_key=True, ondelete="CASCADE")
     outcome_id: int = Field(
         foreign_key="outcome.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+class DuplicateDismissal(SQLModel, table=True):
+    """Two outcomes someone judged not to be duplicates (`outcome_id` the lower id)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    outcome_id: int = Field(foreign_key="outcome.id", ondelete="CASCADE")
+    other_id: int = Field(foreign_key="outcome.id", index=True, ondelete="CASCADE")
+    by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    at: datetime = Field(default_factory=utcnow, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("outcome_id", "other_id", name="uq_duplicate_dismissal"),
+        CheckConstraint("outcome_id < other_id", name="ck_duplicate_dismissal_order"),
     )
 
 

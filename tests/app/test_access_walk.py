@@ -150,6 +150,7 @@ def _samples(scenario: str) -> dict[str, str]:
     outcome = {"group_a_draft": "draft_a", "group_a_final": "final_a"}.get(scenario, "draft_b")
     return {
         "outcome_id": outcome,
+        "other_id": outcome,  # the same one: the pages refuse it politely (a 302)
         "harvest": f"harvest_{side}",
         "actor_id": f"actor_{side}",
         "tie_id": f"tie_{side}",
@@ -205,6 +206,7 @@ SCOPED = {
     Action.WRITE_OUTCOME,
     Action.COMMENT_OUTCOME,
     Action.IMPORT_OUTCOMES,
+    Action.JUDGE_DUPLICATES,
     Action.WRITE_ACTOR,
     Action.WRITE_NEED,
 }

@@ -100,6 +100,7 @@ def demo_world(session: Any, demo_data: None) -> dict[str, Any]:
             "actor_id": [actor.id],
             "tie_id": [_first(session, select(Tie.id))],
             "outcome_id": [final.id, draft.id],
+            "other_id": [draft.id],
             "need_id": [_first(session, select(InformationNeed.id))],
             "substantiation_id": [_first(session, select(Substantiation.id))],
             "token": [link, "not-a-link"],

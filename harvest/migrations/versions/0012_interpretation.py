@@ -1,7 +1,7 @@
 """the evaluator's interpretation: answers to the useable questions and their outcomes
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2027-03-01
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
