@@ -207,3 +207,21 @@ def test_a_group_member_as_substantiator_is_flagged_until_confirmed(client, setu
     assert _requests(session) == 0
     confirmed = ask(client, setup, email="Medlem@example.dk", independent="y")
     assert confirmed.status_code == 201
+
+
+def test_an_invitation_goes_by_e_mail_and_is_not_shown(
+    client, setup, mailing, create_user, session
+):
+    create_user(email="admin@example.dk", role="admin")
+    session.commit()
+    login(client, "admin@example.dk")
+    page = client.post(
+        "/admin/brugere/inviter", data={"email": "ny@example.dk", "role": "evaluator"}
+    ).get_data(as_text=True)
+    assert "one-time-link" not in page
+    [message] = mailing.messages
+    assert message["To"] == "ny@example.dk"
+    assert message["Subject"] == "Du er inviteret til Brobyg"
+    link = re.search(re.escape(BASE) + r"/\S+", _body(message)).group(0)
+    client.post("/logout")
+    assert "ny@example.dk" in client.get(link.removeprefix(BASE)).get_data(as_text=True)
