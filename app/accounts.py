@@ -18,10 +18,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
+from app import mail
 from app.auth import end_session, signed_in_user, start_session
-from app.database import db
+from app.database import AfterCommit, db
 from app.forms import options
 from app.i18n import ROLE_LABELS, show_errors
+from app.links import external_url
 from harvest import access, accounts
 from harvest.access import Action
 from harvest.errors import ValidationFailed
@@ -214,8 +216,12 @@ def invite() -> Any:
         except ValidationFailed as error:
             show_errors(form, error)
         else:
-            link = url_for("account.set_password", link=token, _external=True)
-            return _users_page(InviteForm(formdata=None), link=link, invited=user)
+            letter, link = _mail_link(user, token, "account_invitation")
+            return AfterCommit(
+                lambda: _users_page(
+                    InviteForm(formdata=None), link=_shown(letter, link), invited=user
+                )
+            )
     _choose_role_and_groups(form)
     return _users_page(form), 422
 
@@ -309,7 +315,25 @@ def reset(user_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     token = accounts.issue_password_link(db(), user, accounts.RESET, by=admin)
-    return detail(user_id, link=url_for("account.set_password", link=token, _external=True))
+    letter, link = _mail_link(user, token, "account_reset")
+    return AfterCommit(lambda: detail(user_id, link=_shown(letter, link)))
+
+
+def _mail_link(user: User, token: str, template: str) -> tuple[mail.Letter, str]:
+    """Queue the one-time password link for `user` by e-mail (Danish) when mail is on."""
+    link = external_url("account.set_password", link=token)
+    letter = mail.send(user.email, template, "da", link=link, hours=accounts.LINK_HOURS)
+    return letter, link
+
+
+def _shown(letter: mail.Letter, link: str) -> str | None:
+    """Return the link to show the administrator: none once it went by e-mail."""
+    if letter.state == mail.MailState.SENT:
+        flash(_("The link is sent by e-mail to %(email)s.", email=letter.to), "success")
+        return None
+    if letter.state == mail.MailState.FAILED:
+        flash(_("The e-mail could not be sent. Give the person the link yourself."), "error")
+    return link
 
 
 @admin_bp.route(

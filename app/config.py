@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.links import is_local
 from harvest.models import utcnow
@@ -49,6 +50,12 @@ def _whole_number(name: str, default: int = 0) -> int:
     return int(text) if text.isascii() and text.isdigit() else default
 
 
+def _sender(base_url: str) -> str:
+    """Return the default From address: no-reply at the base URL's host."""
+    host = urlsplit(base_url).hostname if base_url else ""
+    return f"no-reply@{host}" if host and "." in host else "brobyg@localhost"
+
+
 def load_config(instance_path: str) -> dict[str, Any]:
     """Return the app configuration from the environment."""
     instance = Path(instance_path)
@@ -80,6 +87,10 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "LANGUAGES": ("da", "en"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "REDIS_URL": os.environ.get("BROBYG_REDIS_URL", ""),
+        # E-mail (app/mail.py) only when an SMTP server is named; else links are shown to copy.
+        "SMTP_URL": os.environ.get("BROBYG_SMTP_URL", "").strip(),
+        "MAIL_FROM": os.environ.get("BROBYG_MAIL_FROM", "").strip() or _sender(base_url),
+        "REMINDER_DAYS": _whole_number("BROBYG_REMINDER_DAYS", 7) or 7,
         # Health and readiness fail when a disk Brobyg writes to has less room (MB).
         "MIN_FREE_MB": _whole_number("BROBYG_MIN_FREE_MB", 100),
         **{key: os.environ.get(f"BROBYG_{key}", value) for key, value in LIMITS.items()},

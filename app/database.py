@@ -4,7 +4,11 @@ request.
 Every view runs inside `unit_of_work`: its session commits once when the view answers
 below 400 to a POST, PUT, PATCH or DELETE, and rolls back otherwise, GETs included, so a
 read never writes and a view never commits. `attempt` runs service calls in a savepoint
-for views that catch a domain error and carry on."""
+for views that catch a domain error and carry on.
+
+Work that must follow a commit (sending e-mail) is registered with `after_commit`; a view
+whose page depends on that work answers `AfterCommit(make)`: the unit of work commits,
+runs the registered work, then makes the response."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,16 +48,38 @@ def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
-        response = current_app.make_response(view(*args, **kwargs))
-        session = g.get("db")
-        if session is not None:
-            if request.method not in SAFE_METHODS and response.status_code < 400:
-                session.commit()
-            else:
-                session.rollback()
+        result = view(*args, **kwargs)
+        if isinstance(result, AfterCommit):
+            _commit()
+            return current_app.make_response(result.make())
+        response = current_app.make_response(result)
+        if request.method not in SAFE_METHODS and response.status_code < 400:
+            _commit()
+        else:
+            discard()
         return response
 
     return run
+
+
+class AfterCommit:
+    """A view's answer made only once its request has committed and `after_commit` work ran."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def after_commit(work: Callable[[], None]) -> None:
+    """Run `work` once this request's changes are committed (never when they roll back)."""
+    g.setdefault("after_commit", []).append(work)
+
+
+def _commit() -> None:
+    session = g.get("db")
+    if session is not None:
+        session.commit()
+    for work in g.pop("after_commit", []):
+        work()
 
 
 def wrap_views(app: Flask) -> None:
@@ -72,6 +98,7 @@ def attempt() -> Iterator[None]:
 
 def discard() -> None:
     """Roll back what this request did so far (the error handlers call it)."""
+    g.pop("after_commit", None)
     session = g.get("db")
     if session is not None:
         session.rollback()

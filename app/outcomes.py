@@ -5,16 +5,17 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
+from app import mail
 from app.audit import note
 from app.auth import signed_in_user
 from app.conflicts import conflict_page
-from app.database import attempt, db
+from app.database import AfterCommit, attempt, db
 from app.forms import (
     CHANGE_TYPES,
     PART_LABELS,
@@ -29,6 +30,7 @@ from app.forms import (
     options,
 )
 from app.i18n import field_errors, show_errors
+from app.links import external_url
 from app.params import date_value, int_value, int_values, page_arg
 from harvest import (
     access,
@@ -409,8 +411,42 @@ def move(outcome_id: int) -> Any:
         abort(400)
     harvest = harvests.get_harvest(db(), outcome.harvest_id)
     version = int_value(form.version.data) or 0
+    before = outcome.status
     workflow.move_outcome(db(), outcome, harvest, form.status.data or "", version, by=user)
     flash(_("The status is now: %(status)s.", status=_status_label(outcome.status)), "success")
+    letters = []
+    evaluating = user is not None and user.role in ("evaluator", "admin")
+    if evaluating and workflow.returned_for_review(before, outcome.status):
+        link = external_url("outcomes.detail", outcome_id=outcome_id)
+        for member in workflow.group_members(db(), harvest, besides=user):
+            letters.append(
+                mail.send(
+                    member.email,
+                    "outcome_returned",
+                    "da",
+                    title=outcome.title,
+                    harvest=harvest.title,
+                    status=_status_label(outcome.status),
+                    link=link,
+                )
+            )
+    return AfterCommit(lambda: _moved(outcome_id, letters))
+
+
+def _moved(outcome_id: int, letters: list[mail.Letter]) -> Any:
+    """Say whether the group was told of a return, once the move is committed."""
+    sent = sum(1 for letter in letters if letter.state == mail.MailState.SENT)
+    if sent:
+        flash(
+            ngettext(
+                "%(num)d member of the group is told by e-mail.",
+                "%(num)d members of the group are told by e-mail.",
+                sent,
+            ),
+            "success",
+        )
+    if any(letter.state == mail.MailState.FAILED for letter in letters):
+        flash(_("The group could not be told by e-mail; the move is saved."), "error")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id))
 
 

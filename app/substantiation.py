@@ -12,9 +12,10 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
+from app import mail
 from app.audit import note
 from app.auth import signed_in_user
-from app.database import db
+from app.database import AfterCommit, db
 from app.forms import options
 from app.i18n import show_errors, translate
 from app.links import external_url
@@ -67,6 +68,12 @@ class RequestForm(FlaskForm):
     email = StringField(_l("Their e-mail (optional)"))
     role = StringField(_l("Their role"))
     expires_in_days = StringField(_l("The link works for (days)"), default="30")
+    language = SelectField(
+        _l("Language of the e-mail"),
+        choices=options([("da", _l("Danish")), ("en", _l("English"))]),
+        default="da",
+    )
+    independent = BooleanField(_l("I have checked: this person is independent enough to ask"))
 
 
 class AnswerForm(FlaskForm):
@@ -89,6 +96,7 @@ def _labels() -> dict[str, Any]:
         "verdict_labels": VERDICT_LABELS,
         "substantiation_state_labels": STATE_LABELS,
         "substantiation_parts": service.PARTS,
+        "mail_enabled": mail.enabled(),
     }
 
 
@@ -106,8 +114,9 @@ def _link(token: str) -> str:
 def _render_harvest(
     harvest: Harvest,
     form: RequestForm,
-    new_links: list[tuple[Substantiation, Any, str]] | None = None,
+    new_links: list[tuple[Substantiation, Any, str, Any]] | None = None,
     status: int = 200,
+    concerns: list[str] | None = None,
 ) -> Any:
     requests = service.requests_for_harvest(db(), harvest)
     return render_template(
@@ -120,6 +129,7 @@ def _render_harvest(
         requests=[(s, o, service.state_of(s)) for s, o in requests],
         summaries=service.summaries_for_harvest(db(), harvest, with_names=True),
         new_links=new_links or [],
+        concerns=concerns or [],
     ), status
 
 
@@ -162,6 +172,7 @@ def create(slug: str) -> Any:
         "email": form.email.data,
         "role": form.role.data,
         "expires_in_days": (form.expires_in_days.data or "").strip() or service.DEFAULT_EXPIRY_DAYS,
+        "language": form.language.data or "da",
     }
     try:
         values = service.validate_request(person)
@@ -169,19 +180,81 @@ def create(slug: str) -> Any:
         if not chosen:
             form.form_errors.append(_("Choose at least one outcome, or a rule that finds some."))
             return _render_harvest(harvest, form, status=422)
+        concerns = _concerns(chosen, values)
+        if concerns and not form.independent.data:
+            return _render_harvest(harvest, form, concerns=concerns, status=422)
         links = []
         for outcome in chosen:
             record, token = service.request_substantiation(db(), outcome, values, by=user)
-            links.append((record, outcome, _link(token)))
+            link = _link(token)
+            letter = _request_letter(record, outcome, harvest, link)
+            links.append((record, outcome, link, letter))
     except ValidationFailed as error:
         show_errors(form, error)
         return _render_harvest(harvest, form, status=422)
-    message = ngettext(
-        "The personal link is ready. Copy it and send it to the person.",
-        "%(num)d personal links are ready. Copy each one and send it to the person.",
-        len(links),
+    return AfterCommit(lambda: _links_made(harvest, links))
+
+
+def _concerns(chosen: list[Any], values: service.SubstantiationRequest) -> list[str]:
+    """Return, once each, why the person may not be independent of the chosen outcomes."""
+    found: list[str] = []
+    for outcome in chosen:
+        for message, params in service.independence_concerns(
+            db(), outcome, email=values.email, role=values.role, name=values.name
+        ):
+            text = translate(message, params)
+            if text not in found:
+                found.append(text)
+    return found
+
+
+def _request_letter(
+    record: Substantiation, outcome: Any, harvest: Harvest, link: str
+) -> mail.Letter:
+    return mail.send(
+        record.email,
+        "substantiation_request",
+        record.language,
+        name=record.name,
+        role=record.role,
+        harvest=harvest.title,
+        outcome=outcome.title,
+        expires=record.expires_at.strftime("%Y-%m-%d"),
+        link=link,
     )
-    flash(message, "success")
+
+
+def _links_made(harvest: Harvest, links: list[tuple[Substantiation, Any, str, Any]]) -> Any:
+    """Say what was sent and show the links that were not (the request is committed)."""
+    sent = sum(1 for *_rest, letter in links if letter.state == mail.MailState.SENT)
+    failed = sum(1 for *_rest, letter in links if letter.state == mail.MailState.FAILED)
+    if sent:
+        flash(
+            ngettext(
+                "%(num)d request is sent by e-mail.", "%(num)d requests are sent by e-mail.", sent
+            ),
+            "success",
+        )
+    if failed:
+        flash(
+            ngettext(
+                "%(num)d e-mail could not be sent. The request is saved: copy the link below "
+                "and send it yourself.",
+                "%(num)d e-mails could not be sent. The requests are saved: copy each link "
+                "below and send it yourself.",
+                failed,
+            ),
+            "error",
+        )
+    if len(links) > sent + failed:
+        flash(
+            ngettext(
+                "The personal link is ready. Copy it and send it to the person.",
+                "%(num)d personal links are ready. Copy each one and send it to the person.",
+                len(links) - sent - failed,
+            ),
+            "success",
+        )
     return _render_harvest(harvest, RequestForm(formdata=None), new_links=links, status=201)
 
 
@@ -202,7 +275,10 @@ def reissue(substantiation_id: int) -> Any:
     token = service.reissue(db(), record, by=user)
     outcome = outcomes.get_outcome(db(), record.outcome_id)
     flash(_("A new link is ready. The old link no longer works."), "success")
-    return _render_harvest(harvest, RequestForm(formdata=None), [(record, outcome, _link(token))])
+    off = mail.Letter(record.email, "", record.language, state=mail.MailState.OFF)
+    return _render_harvest(
+        harvest, RequestForm(formdata=None), [(record, outcome, _link(token), off)]
+    )
 
 
 @bp.route("/substantiation/<int:substantiation_id>/revoke", methods=["POST"])

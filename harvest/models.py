@@ -470,6 +470,8 @@ class Substantiation(Versioned, Stamped, table=True):
     comment_significance: str = _text()
     comment_contribution: str = _text()
     consent_named: bool = Field(default=False)
+    language: str = Field(default="da", sa_type=String(8))  # of the messages sent to them
+    reminded_at: datetime | None = None  # the one reminder, once sent
     requested_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     # The outcome's version the answer was given on; set when the outcome was restated since.
     outcome_version: int | None = None

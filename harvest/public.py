@@ -153,12 +153,18 @@ class SubstantiationPublic(Public):
     comment_significance: str
     comment_contribution: str
     consent_named: bool
+    language: str = Field(default="da", description="of the e-mails sent to the person: da or en")
 
 
 class SubstantiationWithLink(SubstantiationPublic):
     link: str = Field(
         json_schema_extra={"format": "uri"},
         description="the personal link, answered once on creation or reissue",
+    )
+    mail: str = Field(
+        default="off",
+        description="whether the link went by e-mail: sent, failed (copy the link and send "
+        "it yourself) or off (no e-mail address, or BROBYG_SMTP_URL is not set)",
     )
 
 

@@ -28,8 +28,12 @@ from harvest.errors import N_, BrobygError, NotFound, ValidationFailed
 from harvest.history import act_as
 from harvest.listing import MAX_ID, ListQuery
 from harvest.models import (
+    Actor,
+    GroupMembership,
     Harvest,
+    ImplementationGroup,
     Outcome,
+    OutcomeContributor,
     OutcomeStatus,
     Substantiation,
     SubstantiationStatus,
@@ -50,6 +54,13 @@ SUBSTANTIABLE = (
     OutcomeStatus.SUBSTANTIATED.value,
     OutcomeStatus.FINAL.value,
 )
+
+
+class Language(StrEnum):
+    """The language of the messages sent to a substantiator (Danish unless they ask)."""
+
+    DA = "da"
+    EN = "en"
 
 
 class SampleRule(StrEnum):
@@ -109,6 +120,7 @@ class SubstantiationRequest(Checked):
     email: str = Field(default="", max_length=254, pattern=_OPTIONAL_EMAIL)
     role: str = Field(min_length=1, max_length=200)
     expires_in_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, le=MAX_EXPIRY_DAYS)
+    language: Language = Language.DA
 
 
 class SubstantiationChange(Checked):
@@ -228,6 +240,7 @@ def request_substantiation(
         token_hash=digest,
         expires_at=utcnow() + timedelta(days=values.expires_in_days),
         requested_by_id=by.id if by else None,
+        language=values.language.value,
     )
     session.add(record)
     session.flush()
@@ -328,6 +341,106 @@ def mark_earlier(session: Session, outcome: Outcome) -> int:
             marked += 1
     session.flush()
     return marked
+
+
+# --- reminders ------------------------------------------------------------------------
+
+DEFAULT_REMINDER_DAYS = 7
+
+
+def reminders_due(
+    session: Session, *, days: int = DEFAULT_REMINDER_DAYS, now: datetime | None = None
+) -> list[tuple[Substantiation, Outcome]]:
+    """Return the pending requests with an e-mail, asked `days` ago or more and not reminded."""
+    moment = now or utcnow()
+    query = (
+        select(Substantiation, Outcome)
+        .join(Outcome, col(Outcome.id) == Substantiation.outcome_id)
+        .where(
+            col(Substantiation.status) == SubstantiationStatus.PENDING.value,
+            col(Substantiation.expires_at) > moment,
+            col(Substantiation.created_at) <= moment - timedelta(days=days),
+            col(Substantiation.reminded_at).is_(None),
+            col(Substantiation.email) != "",
+        )
+        .order_by(col(Substantiation.id))
+    )
+    return [(s, o) for s, o in session.execute(query)]
+
+
+def remind(session: Session, record: Substantiation) -> tuple[str, str]:
+    """Mark `record` reminded and give it a fresh link (only a fingerprint of the first is
+    kept); return the new token and the old fingerprint, for `unremind` if sending fails."""
+    act_as(session, None)
+    token, digest = _new_token()
+    previous = record.token_hash
+    record.token_hash = digest
+    record.reminded_at = utcnow()
+    record.updated_at = utcnow()
+    session.flush()
+    return token, previous
+
+
+def unremind(session: Session, record: Substantiation, previous: str) -> None:
+    """Undo `remind` when its message could not be sent: the first link works again."""
+    act_as(session, None)
+    record.token_hash = previous
+    record.reminded_at = None
+    record.updated_at = utcnow()
+    session.flush()
+
+
+# --- independence ---------------------------------------------------------------------
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def independence_concerns(
+    session: Session, outcome: Outcome, *, email: str, role: str, name: str = ""
+) -> list[tuple[str, dict[str, Any]]]:
+    """Return why the person asked may not be independent of `outcome`: their e-mail is a
+    member's of the outcome's group, or their role names one of its contributing actors."""
+    concerns: list[tuple[str, dict[str, Any]]] = []
+    harvest = session.get_one(Harvest, outcome.harvest_id)
+    wanted = email.strip().casefold()
+    if wanted and harvest.group_id is not None:
+        member = session.scalars(
+            select(User)
+            .join(GroupMembership, col(GroupMembership.user_id) == User.id)
+            .where(
+                col(GroupMembership.group_id) == harvest.group_id,
+                func.lower(col(User.email)) == wanted,
+            )
+        ).first()
+        if member is not None:
+            group = session.get_one(ImplementationGroup, harvest.group_id)
+            concerns.append(
+                (
+                    N_("This person may not be independent: member of the group %(group)s."),
+                    {"group": group.name},
+                )
+            )
+    described = _folded(f"{role} {name}")
+    if described.strip():
+        contributors = session.scalars(
+            select(Actor)
+            .join(OutcomeContributor, col(OutcomeContributor.actor_id) == Actor.id)
+            .where(col(OutcomeContributor.outcome_id) == outcome.id)
+        )
+        for actor in contributors:
+            if len(actor.name) >= 4 and _folded(actor.name) in described:
+                concerns.append(
+                    (
+                        N_(
+                            "This person may not be independent: %(actor)s contributed to the "
+                            "outcome."
+                        ),
+                        {"actor": actor.name},
+                    )
+                )
+    return concerns
 
 
 # --- picking outcomes -----------------------------------------------------------------

@@ -4,12 +4,13 @@
 Must not import `app` or Flask.
 """
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from harvest import access
 from harvest.access import Action, Target
 from harvest.errors import N_, PermissionDenied, ValidationFailed
-from harvest.models import Harvest, Outcome, OutcomeStatus, User, utcnow
+from harvest.models import GroupMembership, Harvest, Outcome, OutcomeStatus, User, utcnow
 from harvest.records import editing
 
 ORDER = [
@@ -81,3 +82,23 @@ def move_outcome(
         outcome.updated_at = utcnow()
         outcome.updated_by_id = by.id if by else None
     return outcome
+
+
+def returned_for_review(before: str, after: str) -> bool:
+    """Tell whether a move from `before` to `after` sends an outcome back to its group."""
+    if before not in ORDER or after not in ORDER:
+        return False
+    return ORDER.index(OutcomeStatus(after)) < ORDER.index(OutcomeStatus(before))
+
+
+def group_members(session: Session, harvest: Harvest, *, besides: User | None = None) -> list[User]:
+    """Return the active members of the harvest's group (not `besides`), to tell of a return."""
+    if harvest.group_id is None:
+        return []
+    query = (
+        select(User)
+        .join(GroupMembership, col(GroupMembership.user_id) == User.id)
+        .where(col(GroupMembership.group_id) == harvest.group_id, col(User.active).is_(True))
+        .order_by(col(User.id))
+    )
+    return [u for u in session.scalars(query) if besides is None or u.id != besides.id]

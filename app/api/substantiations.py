@@ -8,14 +8,15 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 
+from app import mail
 from app.api import bp
 from app.api import serialize as show
 from app.api.auth import caller, require
 from app.api.parsing import body, flag, page_answer, query, record_answer, version
 from app.audit import note
-from app.database import db
+from app.database import AfterCommit, db
 from app.links import external_url
-from harvest import access, outcomes
+from harvest import access, harvests, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
 from harvest.audit import AuditAction
@@ -34,9 +35,12 @@ def _record(substantiation_id: int) -> Substantiation:
     return service.get_substantiation(db(), substantiation_id)
 
 
-def _with_link(record: Substantiation, token: str, status: int) -> Any:
+def _with_link(
+    record: Substantiation, token: str, status: int, letter: mail.Letter | None = None
+) -> Any:
     shown = show.serialize_any(db(), record)
     shown["link"] = external_url("substantiation.respond", token=token)
+    shown["mail"] = letter.state if letter else mail.MailState.OFF
     response = jsonify(shown)
     response.status_code = status
     if status == 201:
@@ -86,9 +90,21 @@ def substantiations_create() -> Any:
         outcome = outcomes.get_outcome(db(), outcome_id)
     except NotFound as missing:
         raise ValidationFailed({"outcome_id": (missing.message, missing.params)}) from None
-    request = {k: v for k, v in data.items() if k in (*CHANGEABLE, "expires_in_days")}
+    request = {k: v for k, v in data.items() if k in (*CHANGEABLE, "expires_in_days", "language")}
     record, token = service.request_substantiation(db(), outcome, request, by=caller())
-    return _with_link(record, token, 201)
+    harvest = harvests.get_harvest(db(), outcome.harvest_id)
+    letter = mail.send(
+        record.email,
+        "substantiation_request",
+        record.language,
+        name=record.name,
+        role=record.role,
+        harvest=harvest.title,
+        outcome=outcome.title,
+        expires=record.expires_at.strftime("%Y-%m-%d"),
+        link=external_url("substantiation.respond", token=token),
+    )
+    return AfterCommit(lambda: _with_link(record, token, 201, letter))
 
 
 @bp.route("/substantiations/<int:substantiation_id>", methods=["PUT", "PATCH"])
