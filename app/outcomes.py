@@ -169,7 +169,8 @@ def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -
     data["contributor_ids"] = int_values(form.contributor_ids.data or [])
     actor_id = int_value(form.changed_actor_id.data)
     if form.new_actor_name.data and form.new_actor_name.data.strip():
-        municipality = directory.municipality_names(db()).get(harvest.municipality_id or 0)
+        municipality_id = outcomes.harvest_municipality_id(db(), harvest)
+        municipality = directory.municipality_names(db()).get(municipality_id or 0)
         actor = actors.actor_by_name(db(), form.new_actor_name.data) or actors.create_actor(
             db(),
             {
