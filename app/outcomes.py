@@ -17,6 +17,7 @@ from app.conflicts import conflict_page
 from app.database import attempt, db
 from app.forms import (
     CHANGE_TYPES,
+    FIELD_LABELS,
     PART_LABELS,
     STATUS_LABELS,
     TIE_KIND_LABELS,
@@ -351,12 +352,58 @@ def detail(outcome_id: int) -> Any:
         link_form=link_form,
         tie_form=tie_form,
         threads=review.threads_of(db(), outcome) if internal else {},
-        revisions=revisions.revisions(db(), "outcome", outcome.id or 0) if internal else [],
+        revisions=_readable(revisions.revisions(db(), "outcome", outcome.id or 0), view.harvest)
+        if internal
+        else [],
         author_names=accounts.user_names(db()) if internal else {},
         substantiation_summary=substantiation.summary_for_outcome(
             db(), outcome, with_names=access.may(db(), user, Action.SUBSTANTIATE)
         ),
     )
+
+
+def _readable(found: list[revisions.Revision], harvest: Harvest) -> list[revisions.Revision]:
+    """Return the revisions with their values in words: labels, names and question texts."""
+    ids: set[int] = set()
+    for revision in found:
+        for c in revision.changes:
+            if c.field in ("changed_actor_id", "contributor_ids"):
+                for value in (c.before, c.after):
+                    ids.update(value if isinstance(value, list) else [value] if value else [])
+    names = actors.actor_names(db(), ids) if ids else {}
+    questions = {q.id: f"{q.position}. {q.text}" for q in harvests.questions_of(db(), harvest)}
+
+    def shown(name: str, value: Any) -> Any:
+        if value is None or value == [] or value == {}:
+            return None
+        if name == "status":
+            return _status_label(value)
+        if name == "changed_actor_id":
+            return names.get(value, value)
+        if name == "contributor_ids":
+            return ", ".join(str(names.get(i, i)) for i in value)
+        if name == "question_id":
+            return questions.get(value, value)
+        if name == "codes" and isinstance(value, dict):
+            return "; ".join(
+                f"{DIMENSION_LABELS.get(k, k)}: {', '.join(_code_label(c) for c in v)}"
+                for k, v in value.items()
+                if v
+            )
+        if isinstance(value, list):
+            return ", ".join(f"#{v}" for v in value)
+        return value
+
+    return [
+        replace(
+            r,
+            changes=[
+                replace(c, before=shown(c.field, c.before), after=shown(c.field, c.after))
+                for c in r.changes
+            ],
+        )
+        for r in found
+    ]
 
 
 @bp.route("/outcomes/<int:outcome_id>/status", methods=["POST"])
@@ -369,6 +416,8 @@ def move(outcome_id: int) -> Any:
         abort(400)
     harvest = harvests.get_harvest(db(), outcome.harvest_id)
     version = int_value(form.version.data) or 0
+    if form.status.data == OutcomeStatus.WITHDRAWN and form.confirm.data != "yes":
+        return render_template("outcomes/withdraw.html", o=outcome, version=version, form=form)
     workflow.move_outcome(db(), outcome, harvest, form.status.data or "", version, by=user)
     flash(_("The status is now: %(status)s.", status=_status_label(outcome.status)), "success")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id))
@@ -462,20 +511,6 @@ STEP_LABELS = {
     "substantiate": _l("Substantiate"),
     "analyse": _l("Analyse and interpret"),
     "support_use": _l("Support use"),
-}
-FIELD_LABELS = {
-    "title": _l("Headline"),
-    "changed_actor_id": _l("Social actor that changed"),
-    "change": _l("What changed"),
-    "when_start": _l("When (date)"),
-    "when_end": _l("Until (optional)"),
-    "where": _l("Where"),
-    "significance": _l("Significance"),
-    "contribution": _l("Contribution"),
-    "sources": _l("Sources"),
-    "evidence": _l("Evidence links"),
-    "status": _l("Status"),
-    "ref": _l("Reference"),
 }
 SMART_LABELS = {
     "specific": _l("Specific"),
