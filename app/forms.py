@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -105,6 +106,7 @@ def _choices(labels: dict[str, Any], blank: str | None = None) -> list[SelectCho
 
 
 class OutcomeForm(FlaskForm):
+    rates_significance = False  # whether the harvest's scheme rates significance (the view says)
     title = StringField(
         FIELD_LABELS["title"], description=_l("A short headline: who does what differently.")
     )
@@ -158,6 +160,9 @@ class OutcomeForm(FlaskForm):
     social_capital_form = SelectField(
         _l("Form of social capital"), choices=_choices(FORM_LABELS, ""), validate_choice=False
     )
+    significance_rating = RadioField(
+        _l("How significant is the change?"), choices=[], default="", validate_choice=False
+    )  # the choices are the harvest's coding scheme's; the view sets them
     confirm_warnings = BooleanField(
         _l("Yes, the contact details are an organisation's public ones")
     )
@@ -174,6 +179,10 @@ class CommentForm(FlaskForm):
     part = SelectField(_l("About"), choices=_choices(PART_LABELS), default="general")
     body = TextAreaField(_l("Comment"))
     parent_id = HiddenField()
+
+
+class ResolveForm(FlaskForm):
+    resolved = HiddenField()  # "yes" resolves the thread, anything else reopens it
 
 
 class LinkForm(FlaskForm):

@@ -25,6 +25,7 @@ from app.forms import (
     LinkForm,
     OutcomeFilterForm,
     OutcomeForm,
+    ResolveForm,
     StatusForm,
     TieForm,
     options,
@@ -159,9 +160,18 @@ def index() -> Any:
 # --- recording and editing ---------------------------------------------------
 
 
+RATED = "significance_rating"  # the one coding dimension members set on the outcome form
+
+
 def _prepare(form: OutcomeForm, harvest: Harvest) -> None:
     questions = [(q.id, f"{q.position}. {q.text}") for q in harvests.questions_of(db(), harvest)]
     form.question_id.choices = options([("", _("— none yet —")), *questions])
+    scheme = coding.scheme_of(db(), harvest)
+    ratings = [codes for d, codes in coding.active_dimensions(db(), scheme) if d.key == RATED]
+    form.rates_significance = bool(ratings)
+    if ratings:
+        rated = [(c.key, _(c.label)) for c in ratings[0]]
+        form.significance_rating.choices = options([("", _("Not rated")), *rated])
 
 
 def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -> dict[str, Any]:
@@ -189,13 +199,13 @@ def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -
 
 
 def _codes(form: OutcomeForm) -> dict[str, list[str]]:
-    return {
-        key: [value] if value else []
-        for key, value in (
-            ("type_of_change", form.type_of_change.data),
-            ("social_capital_form", form.social_capital_form.data),
-        )
-    }
+    chosen = [
+        ("type_of_change", form.type_of_change.data),
+        ("social_capital_form", form.social_capital_form.data),
+    ]
+    if form.rates_significance:
+        chosen.append((RATED, form.significance_rating.data))
+    return {key: [value] if value else [] for key, value in chosen}
 
 
 def _outcome_values(state: dict[str, Any]) -> dict[str, Any]:
@@ -208,6 +218,7 @@ def _outcome_values(state: dict[str, Any]) -> dict[str, Any]:
         question_id=str(state.get("question_id") or ""),
         type_of_change=(codes.get("type_of_change") or [""])[0],
         social_capital_form=(codes.get("social_capital_form") or [""])[0],
+        significance_rating=(codes.get(RATED) or [""])[0],
     )
     return values
 
@@ -220,6 +231,7 @@ MERGED_FIELDS = (
     "question_id",
     "type_of_change",
     "social_capital_form",
+    RATED,
 )
 
 
@@ -349,6 +361,7 @@ def detail(outcome_id: int) -> Any:
         can_comment=access.may(db(), user, Action.COMMENT_OUTCOME, target),
         status_form=StatusForm(version=outcome.version),
         comment_form=CommentForm(),
+        resolve_form=ResolveForm(),
         link_form=link_form,
         tie_form=tie_form,
         threads=review.threads_of(db(), outcome) if internal else {},
@@ -450,6 +463,20 @@ def comment(outcome_id: int) -> Any:
         for message in field_errors(error).values():
             flash(message, "error")
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#review")
+
+
+@bp.route("/outcomes/<int:outcome_id>/comments/<int:comment_id>/resolution", methods=["POST"])
+@login_required
+def resolve(outcome_id: int, comment_id: int) -> Any:
+    """Resolve a review thread, or reopen it."""
+    outcome, user, _member_of = _visible_outcome(outcome_id)
+    form = ResolveForm()
+    if not form.validate_on_submit() or user is None:
+        abort(400)
+    resolved = form.resolved.data == "yes"
+    review.resolve_thread(db(), outcome, comment_id, resolved=resolved, by=user)
+    flash(_("The comment is resolved.") if resolved else _("The comment is open again."), "success")
+    return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + f"#comment-{comment_id}")
 
 
 @bp.route("/outcomes/<int:outcome_id>/links", methods=["POST"])

@@ -67,6 +67,7 @@ ROUTES: dict[str, Rule] = {
     "outcomes.link": Action.WRITE_OUTCOME,
     "outcomes.tie": Action.WRITE_OUTCOME,
     "outcomes.comment": Action.COMMENT_OUTCOME,
+    "outcomes.resolve": Action.COMMENT_OUTCOME,
     "imports.new": Action.IMPORT_OUTCOMES,
     "imports.create": Action.IMPORT_OUTCOMES,
     "imports.confirm": Action.IMPORT_OUTCOMES,

@@ -12,7 +12,17 @@ import pytest
 from flask import Flask
 
 from app import policy
-from harvest import access, accounts, actors, groups, needs, outcomes, substantiation, ties
+from harvest import (
+    access,
+    accounts,
+    actors,
+    groups,
+    needs,
+    outcomes,
+    review,
+    substantiation,
+    ties,
+)
 from harvest.access import NOWHERE, Action, Target
 from tests.conftest import PASSWORD
 
@@ -74,6 +84,10 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
     need_b = needs.record_need(
         session, {"question": "Hvor kan man gå ture?", "group": "gruppe-b"}, by=None
     )
+    comments = {
+        name: review.add_comment(session, o, "general", "Hvem bekræfter det?", by=None).id
+        for name, o in (("draft_a", draft_a), ("final_a", final_a), ("draft_b", draft_b))
+    }
     users = {
         "staff": create_user("staff@example.dk", "staff"),
         "member_a": create_user("a@example.dk", "member", groups=["gruppe-a"]),
@@ -112,6 +126,7 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "municipality_a": a.slug,
         "group_a": group_a.slug,
         "group_b": group_b.slug,
+        **{f"comment_{name}": comment_id for name, comment_id in comments.items()},
     }
     targets = {
         "draft_a": of(draft_a, harvest_a),
@@ -170,6 +185,8 @@ def _url(rule: Any, world: World, scenario: str) -> tuple[str, str | None]:
         elif name in sample:
             record = sample[name]
             values[name] = world.ids[record]
+        elif name == "comment_id":
+            values[name] = world.ids[f"comment_{sample['outcome_id']}"]
         elif name == "substantiation_id":
             values[name] = world.ids["request"]
         elif name in ("token", "user_id", "token_id", "link"):
