@@ -84,10 +84,6 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
     need_b = needs.record_need(
         session, {"question": "Hvor kan man gå ture?", "group": "gruppe-b"}, by=None
     )
-    comments = {
-        name: review.add_comment(session, o, "general", "Hvem bekræfter det?", by=None).id
-        for name, o in (("draft_a", draft_a), ("final_a", final_a), ("draft_b", draft_b))
-    }
     users = {
         "staff": create_user("staff@example.dk", "staff"),
         "member_a": create_user("a@example.dk", "member", groups=["gruppe-a"]),
@@ -96,6 +92,10 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "admin": create_user("admin@example.dk", "admin"),
     }
     tokens = {role: accounts.create_token(session, user) for role, user in users.items()}
+    comments = {
+        name: review.add_comment(session, o, "general", "Hvem bekræfter det?", by=users["admin"]).id
+        for name, o in (("draft_a", draft_a), ("final_a", final_a), ("draft_b", draft_b))
+    }
     spare = create_user("spare@example.dk", "staff")  # the account the admin pages act on
     spare_token = accounts.create_token(session, spare)
     invited = create_user("invited@example.dk", "staff")  # the admin walk resets `spare`'s link
