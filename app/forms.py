@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -18,6 +19,7 @@ from wtforms.validators import Optional
 
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField, OutcomeField
+from harvest import report
 
 KIND_LABELS = {
     "municipal_service": _l("Municipal service"),
@@ -54,14 +56,28 @@ TIE_KIND_LABELS = {
     "volunteer_flow": _l("Volunteer flow"),
     "hosting": _l("Hosting"),
 }
-STATUS_LABELS = {
-    "lead": _l("Lead"),
-    "draft": _l("Draft"),
-    "reviewed": _l("Reviewed"),
-    "ready": _l("Ready"),
-    "substantiated": _l("Substantiated"),
-    "final": _l("Final"),
-    "withdrawn": _l("Withdrawn"),
+# The statuses' words have one home, in the domain (the report uses them too).
+STATUS_LABELS = {status: _l(label) for status, label in report.STATUS_LABELS.items()}
+# An outcome's fields and parts as the form and the history name them.
+FIELD_LABELS = {
+    "title": _l("Headline"),
+    "changed_actor_id": _l("Social actor that changed"),
+    "change": _l("What changed"),
+    "when_start": _l("When (date)"),
+    "when_end": _l("Until (optional)"),
+    "where": _l("Where"),
+    "significance": _l("Significance"),
+    "contribution": _l("Contribution"),
+    "contributor_ids": _l("Contributing actors"),
+    "sources": _l("Sources"),
+    "evidence": _l("Evidence links"),
+    "status": _l("Status"),
+    "ref": _l("Reference"),
+    "question_id": _l("Harvest question it answers"),
+    "codes": _l("Codes"),
+    "leads_to": _l("Led to"),
+    "comes_from": _l("Came from"),
+    "tie_ids": _l("Ties this outcome evidences"),
 }
 PART_LABELS = {
     "outcome": _l("Outcome"),
@@ -90,11 +106,12 @@ def _choices(labels: dict[str, Any], blank: str | None = None) -> list[SelectCho
 
 
 class OutcomeForm(FlaskForm):
+    rates_significance = False  # whether the harvest's scheme rates significance (the view says)
     title = StringField(
-        _l("Headline"), description=_l("A short headline: who does what differently.")
+        FIELD_LABELS["title"], description=_l("A short headline: who does what differently.")
     )
     changed_actor_id = ActorField(
-        _l("Social actor that changed"),
+        FIELD_LABELS["changed_actor_id"],
         description=_l("The service, association or group that now does something different."),
     )
     new_actor_name = StringField(_l("Or add a missing actor: name"))
@@ -106,41 +123,46 @@ class OutcomeForm(FlaskForm):
     )
     new_actor_tier = SelectField(_l("Authority"), choices=_choices(TIER_LABELS), default="2")
     change = TextAreaField(
-        _l("What changed"), description=_l("Who changed what, when and where. Markdown is allowed.")
+        FIELD_LABELS["change"],
+        description=_l("Who changed what, when and where. Markdown is allowed."),
     )
-    when_start = StringField(_l("When (date)"), description=_l("YYYY-MM-DD"))
+    when_start = StringField(FIELD_LABELS["when_start"], description=_l("YYYY-MM-DD"))
     when_end = StringField(
-        _l("Until (optional)"), description=_l("YYYY-MM-DD, if the change spans a period")
+        FIELD_LABELS["when_end"], description=_l("YYYY-MM-DD, if the change spans a period")
     )
-    where = StringField(_l("Where"))
+    where = StringField(FIELD_LABELS["where"])
     significance = TextAreaField(
-        _l("Significance"), description=_l("Why does the change matter for the harvest's aims?")
+        FIELD_LABELS["significance"],
+        description=_l("Why does the change matter for the harvest's aims?"),
     )
     contribution = TextAreaField(
-        _l("Contribution"),
+        FIELD_LABELS["contribution"],
         description=_l("How did the implementation group or its partners plausibly influence it?"),
     )
-    contributor_ids = ActorField(_l("Contributing actors"), multiple=True)
+    contributor_ids = ActorField(FIELD_LABELS["contributor_ids"], multiple=True)
     sources = TextAreaField(
-        _l("Sources"),
+        FIELD_LABELS["sources"],
         description=_l("Who told us, which documents (roles, not names of citizens)."),
     )
     evidence = TextAreaField(
-        _l("Evidence links"),
+        FIELD_LABELS["evidence"],
         description=_l("Links to minutes, reports or web pages, one per line."),
     )
     status = SelectField(
-        _l("Status"),
-        choices=options([("lead", _l("Lead")), ("draft", _l("Draft"))]),
+        FIELD_LABELS["status"],
+        choices=_choices({s: STATUS_LABELS[s] for s in ("lead", "draft")}),
         default="draft",
     )
-    question_id = SelectField(_l("Harvest question it answers"), coerce=str, validate_choice=False)
+    question_id = SelectField(FIELD_LABELS["question_id"], coerce=str, validate_choice=False)
     type_of_change = SelectField(
         _l("Type of change"), choices=_choices(CHANGE_TYPES, ""), validate_choice=False
     )
     social_capital_form = SelectField(
         _l("Form of social capital"), choices=_choices(FORM_LABELS, ""), validate_choice=False
     )
+    significance_rating = RadioField(
+        _l("How significant is the change?"), choices=[], default="", validate_choice=False
+    )  # the choices are the harvest's coding scheme's; the view sets them
     confirm_warnings = BooleanField(
         _l("Yes, the contact details are an organisation's public ones")
     )
@@ -150,12 +172,17 @@ class OutcomeForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = HiddenField()
     version = HiddenField()
+    confirm = HiddenField()  # "yes" from the confirmation page a withdrawal needs
 
 
 class CommentForm(FlaskForm):
     part = SelectField(_l("About"), choices=_choices(PART_LABELS), default="general")
     body = TextAreaField(_l("Comment"))
     parent_id = HiddenField()
+
+
+class ResolveForm(FlaskForm):
+    resolved = HiddenField()  # "yes" resolves the thread, anything else reopens it
 
 
 class LinkForm(FlaskForm):

@@ -18,6 +18,7 @@ from app.conflicts import conflict_page
 from app.database import AfterCommit, attempt, db
 from app.forms import (
     CHANGE_TYPES,
+    FIELD_LABELS,
     PART_LABELS,
     STATUS_LABELS,
     TIE_KIND_LABELS,
@@ -25,6 +26,7 @@ from app.forms import (
     LinkForm,
     OutcomeFilterForm,
     OutcomeForm,
+    ResolveForm,
     StatusForm,
     TieForm,
     options,
@@ -175,6 +177,9 @@ def index() -> Any:
 # --- recording and editing ---------------------------------------------------
 
 
+RATED = "significance_rating"  # the one coding dimension members set on the outcome form
+
+
 def _prepare(form: OutcomeForm, harvest: Harvest, current: int | None = None) -> None:
     questions: list[tuple[object, Any]] = [
         (q.id, f"{q.position}. {q.text}")
@@ -184,6 +189,12 @@ def _prepare(form: OutcomeForm, harvest: Harvest, current: int | None = None) ->
         if not q.retired or q.id == current
     ]
     form.question_id.choices = options([("", _("— none yet —")), *questions])
+    scheme = coding.scheme_of(db(), harvest)
+    ratings = [codes for d, codes in coding.active_dimensions(db(), scheme) if d.key == RATED]
+    form.rates_significance = bool(ratings)
+    if ratings:
+        rated = [(c.key, _(c.label)) for c in ratings[0]]
+        form.significance_rating.choices = options([("", _("Not rated")), *rated])
 
 
 def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -> dict[str, Any]:
@@ -192,7 +203,8 @@ def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -
     data["contributor_ids"] = int_values(form.contributor_ids.data or [])
     actor_id = int_value(form.changed_actor_id.data)
     if form.new_actor_name.data and form.new_actor_name.data.strip():
-        municipality = directory.municipality_names(db()).get(harvest.municipality_id or 0)
+        municipality_id = outcomes.harvest_municipality_id(db(), harvest)
+        municipality = directory.municipality_names(db()).get(municipality_id or 0)
         actor = actors.actor_by_name(db(), form.new_actor_name.data) or actors.create_actor(
             db(),
             {
@@ -210,13 +222,13 @@ def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -
 
 
 def _codes(form: OutcomeForm) -> dict[str, list[str]]:
-    return {
-        key: [value] if value else []
-        for key, value in (
-            ("type_of_change", form.type_of_change.data),
-            ("social_capital_form", form.social_capital_form.data),
-        )
-    }
+    chosen = [
+        ("type_of_change", form.type_of_change.data),
+        ("social_capital_form", form.social_capital_form.data),
+    ]
+    if form.rates_significance:
+        chosen.append((RATED, form.significance_rating.data))
+    return {key: [value] if value else [] for key, value in chosen}
 
 
 def _outcome_values(state: dict[str, Any]) -> dict[str, Any]:
@@ -229,6 +241,7 @@ def _outcome_values(state: dict[str, Any]) -> dict[str, Any]:
         question_id=str(state.get("question_id") or ""),
         type_of_change=(codes.get("type_of_change") or [""])[0],
         social_capital_form=(codes.get("social_capital_form") or [""])[0],
+        significance_rating=(codes.get(RATED) or [""])[0],
     )
     return values
 
@@ -241,6 +254,7 @@ MERGED_FIELDS = (
     "question_id",
     "type_of_change",
     "social_capital_form",
+    RATED,
 )
 
 
@@ -386,10 +400,13 @@ def detail(outcome_id: int) -> Any:
         can_comment=access.may(db(), user, Action.COMMENT_OUTCOME, target),
         status_form=StatusForm(version=outcome.version),
         comment_form=CommentForm(),
+        resolve_form=ResolveForm(),
         link_form=link_form,
         tie_form=tie_form,
         threads=review.threads_of(db(), outcome) if internal else {},
-        revisions=revisions.revisions(db(), "outcome", outcome.id or 0) if internal else [],
+        revisions=_readable(revisions.revisions(db(), "outcome", outcome.id or 0), view.harvest)
+        if internal
+        else [],
         author_names=accounts.user_names(db()) if internal else {},
         possible_duplicates=duplicates.duplicates_of(db(), outcome, viewer=user),
         merged_into=duplicates.merged_into(db(), outcome)
@@ -399,6 +416,50 @@ def detail(outcome_id: int) -> Any:
             db(), outcome, with_names=access.may(db(), user, Action.SUBSTANTIATE)
         ),
     )
+
+
+def _readable(found: list[revisions.Revision], harvest: Harvest) -> list[revisions.Revision]:
+    """Return the revisions with their values in words: labels, names and question texts."""
+    ids: set[int] = set()
+    for revision in found:
+        for c in revision.changes:
+            if c.field in ("changed_actor_id", "contributor_ids"):
+                for value in (c.before, c.after):
+                    ids.update(value if isinstance(value, list) else [value] if value else [])
+    names = actors.actor_names(db(), ids) if ids else {}
+    questions = {q.id: f"{q.position}. {q.text}" for q in harvests.questions_of(db(), harvest)}
+
+    def shown(name: str, value: Any) -> Any:
+        if value is None or value == [] or value == {}:
+            return None
+        if name == "status":
+            return _status_label(value)
+        if name == "changed_actor_id":
+            return names.get(value, value)
+        if name == "contributor_ids":
+            return ", ".join(str(names.get(i, i)) for i in value)
+        if name == "question_id":
+            return questions.get(value, value)
+        if name == "codes" and isinstance(value, dict):
+            return "; ".join(
+                f"{DIMENSION_LABELS.get(k, k)}: {', '.join(_code_label(c) for c in v)}"
+                for k, v in value.items()
+                if v
+            )
+        if isinstance(value, list):
+            return ", ".join(f"#{v}" for v in value)
+        return value
+
+    return [
+        replace(
+            r,
+            changes=[
+                replace(c, before=shown(c.field, c.before), after=shown(c.field, c.after))
+                for c in r.changes
+            ],
+        )
+        for r in found
+    ]
 
 
 @bp.route("/outcomes/<int:outcome_id>/status", methods=["POST"])
@@ -412,6 +473,8 @@ def move(outcome_id: int) -> Any:
     harvest = harvests.get_harvest(db(), outcome.harvest_id)
     version = int_value(form.version.data) or 0
     before = outcome.status
+    if form.status.data == OutcomeStatus.WITHDRAWN and form.confirm.data != "yes":
+        return render_template("outcomes/withdraw.html", o=outcome, version=version, form=form)
     workflow.move_outcome(db(), outcome, harvest, form.status.data or "", version, by=user)
     flash(_("The status is now: %(status)s.", status=_status_label(outcome.status)), "success")
     letters = []
@@ -479,6 +542,20 @@ def comment(outcome_id: int) -> Any:
     return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + "#review")
 
 
+@bp.route("/outcomes/<int:outcome_id>/comments/<int:comment_id>/resolution", methods=["POST"])
+@login_required
+def resolve(outcome_id: int, comment_id: int) -> Any:
+    """Resolve a review thread, or reopen it."""
+    outcome, user, _member_of = _visible_outcome(outcome_id)
+    form = ResolveForm()
+    if not form.validate_on_submit() or user is None:
+        abort(400)
+    resolved = form.resolved.data == "yes"
+    review.resolve_thread(db(), outcome, comment_id, resolved=resolved, by=user)
+    flash(_("The comment is resolved.") if resolved else _("The comment is open again."), "success")
+    return redirect(url_for("outcomes.detail", outcome_id=outcome_id) + f"#comment-{comment_id}")
+
+
 @bp.route("/outcomes/<int:outcome_id>/links", methods=["POST"])
 @login_required
 def link(outcome_id: int) -> Any:
@@ -538,20 +615,6 @@ STEP_LABELS = {
     "substantiate": _l("Substantiate"),
     "analyse": _l("Analyse and interpret"),
     "support_use": _l("Support use"),
-}
-FIELD_LABELS = {
-    "title": _l("Headline"),
-    "changed_actor_id": _l("Social actor that changed"),
-    "change": _l("What changed"),
-    "when_start": _l("When (date)"),
-    "when_end": _l("Until (optional)"),
-    "where": _l("Where"),
-    "significance": _l("Significance"),
-    "contribution": _l("Contribution"),
-    "sources": _l("Sources"),
-    "evidence": _l("Evidence links"),
-    "status": _l("Status"),
-    "ref": _l("Reference"),
 }
 SMART_LABELS = {
     "specific": _l("Specific"),

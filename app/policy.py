@@ -70,6 +70,7 @@ ROUTES: dict[str, Rule] = {
     "duplicates.compare": Action.READ_OUTCOME,
     "duplicates.dismiss": Action.JUDGE_DUPLICATES,
     "duplicates.merge": Action.JUDGE_DUPLICATES,
+    "outcomes.resolve": Action.COMMENT_OUTCOME,
     "imports.new": Action.IMPORT_OUTCOMES,
     "imports.create": Action.IMPORT_OUTCOMES,
     "imports.confirm": Action.IMPORT_OUTCOMES,

@@ -518,6 +518,8 @@ class OutcomeComment(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="user_account.id")
     body: str = _text()
     resolved: bool = Field(default=False)
+    resolved_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    resolved_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
 
 

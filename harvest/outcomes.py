@@ -111,6 +111,14 @@ def outcome_target(session: Session, outcome: Outcome, harvest: Harvest | None =
     return Target(group_id=harvest.group_id, status=outcome.status)
 
 
+def harvest_municipality_id(session: Session, harvest: Harvest) -> int | None:
+    """Return the municipality of `harvest`, else its group's (where new actors belong)."""
+    if harvest.municipality_id is not None:
+        return harvest.municipality_id
+    group = session.get(ImplementationGroup, harvest.group_id) if harvest.group_id else None
+    return group.municipality_id if group else None
+
+
 def _require(session: Session, by: User | None, action: Action, target: Target) -> None:
     access.require(session, by, action, target)
 
@@ -446,7 +454,11 @@ def advice(session: Session, outcome: Outcome) -> tuple[list[checks.Flag], dict[
     flags = checks.review_statement(
         values, harvest, group_actor_id=group.actor_id if group else None
     )
-    return flags, checks.smart_summary(flags)
+    # The headline and the change can earn the same advice: it is one line to the reader.
+    shown: dict[tuple[str, str], checks.Flag] = {}
+    for flag in flags:
+        shown.setdefault((flag.message, repr(sorted(flag.params.items()))), flag)
+    return list(shown.values()), checks.smart_summary(flags)
 
 
 def outcomes_version(session: Session) -> str:

@@ -1,29 +1,42 @@
 """The Step 3 review with the change agent: comments on each part of an outcome, in threads.
 
-Comments are seen by the outcome's group and by evaluators. Must not import `app` or Flask.
+Comments are seen by the outcome's group and by evaluators, who may also resolve a thread
+(and reopen it); who did it and when is kept on the comment and in the history.
+Must not import `app` or Flask.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from harvest import access
 from harvest.access import Action
 from harvest.errors import N_, NotFound, PrivacyViolation, ValidationFailed
-from harvest.history import act_as
-from harvest.models import CommentPart, Outcome, OutcomeComment, User
+from harvest.history import act_as, changes_of
+from harvest.models import CommentPart, Outcome, OutcomeComment, User, utcnow
 from harvest.outcomes import outcome_target
 from harvest.privacy import CPR_MESSAGE, contains_cpr
 
 MAX_COMMENT = 5_000
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """A thread resolved (or reopened) by someone at a time."""
+
+    resolved: bool
+    user_id: int | None
+    at: datetime
+
+
 @dataclass
 class Thread:
-    """A comment and the answers to it, oldest first."""
+    """A comment and the answers to it, oldest first, with its resolutions, oldest first."""
 
     comment: OutcomeComment
     answers: list[OutcomeComment] = field(default_factory=list)
+    resolutions: list[Resolution] = field(default_factory=list)
 
 
 def add_comment(
@@ -65,6 +78,24 @@ def add_comment(
     return comment
 
 
+def resolve_thread(
+    session: Session, outcome: Outcome, comment_id: int, *, resolved: bool, by: User
+) -> OutcomeComment:
+    """Mark the thread that `comment_id` opens as resolved, or reopen it."""
+    access.require(session, by, Action.COMMENT_OUTCOME, outcome_target(session, outcome))
+    comment = session.get(OutcomeComment, comment_id)
+    if comment is None or comment.outcome_id != outcome.id or comment.parent_id is not None:
+        raise NotFound(N_("The comment no longer exists."))
+    if comment.resolved != resolved:
+        act_as(session, by)
+        comment.resolved = resolved
+        comment.resolved_by_id = by.id if resolved else None
+        comment.resolved_at = utcnow() if resolved else None
+        session.add(comment)
+        session.flush()
+    return comment
+
+
 def threads_of(session: Session, outcome: Outcome) -> dict[str, list[Thread]]:
     """Return the outcome's comment threads by part."""
     comments = session.scalars(
@@ -80,4 +111,17 @@ def threads_of(session: Session, outcome: Outcome) -> dict[str, list[Thread]]:
             by_part.setdefault(comment.part, []).append(threads[comment.id or 0])
         elif comment.parent_id in threads:
             threads[comment.parent_id].answers.append(comment)
+    for thread in threads.values():
+        thread.resolutions = resolutions_of(session, thread.comment)
     return by_part
+
+
+def resolutions_of(session: Session, comment: OutcomeComment) -> list[Resolution]:
+    """Return when the thread was resolved and reopened, and by whom, oldest first."""
+    return [
+        Resolution(bool(change.after["resolved"]), change.user_id, change.at)
+        for change in changes_of(session, "outcomecomment", comment.id or 0)
+        if change.before
+        and change.after
+        and change.before.get("resolved") != change.after.get("resolved")
+    ]

@@ -20,6 +20,7 @@ from harvest import (
     harvests,
     needs,
     outcomes,
+    review,
     substantiation,
     ties,
 )
@@ -92,6 +93,10 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "admin": create_user("admin@example.dk", "admin"),
     }
     tokens = {role: accounts.create_token(session, user) for role, user in users.items()}
+    comments = {
+        name: review.add_comment(session, o, "general", "Hvem bekræfter det?", by=users["admin"]).id
+        for name, o in (("draft_a", draft_a), ("final_a", final_a), ("draft_b", draft_b))
+    }
     spare = create_user("spare@example.dk", "staff")  # the account the admin pages act on
     spare_token = accounts.create_token(session, spare)
     invited = create_user("invited@example.dk", "staff")  # the admin walk resets `spare`'s link
@@ -124,6 +129,7 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "municipality_a": a.slug,
         "group_a": group_a.slug,
         "group_b": group_b.slug,
+        **{f"comment_{name}": comment_id for name, comment_id in comments.items()},
     }
     targets = {
         "draft_a": of(draft_a, harvest_a),
@@ -186,6 +192,8 @@ def _url(rule: Any, world: World, scenario: str) -> tuple[str, str | None]:
         elif name in sample:
             record = sample[name]
             values[name] = world.ids[record]
+        elif name == "comment_id":
+            values[name] = world.ids[f"comment_{sample['outcome_id']}"]
         elif name == "substantiation_id":
             values[name] = world.ids["request"]
         elif name in ("token", "user_id", "token_id", "link"):
