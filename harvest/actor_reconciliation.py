@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from harvest import actors
-from harvest.actor_names import candidates_for, name_key
-from harvest.errors import N_
+from harvest.actor_names import candidates_for, match_actor, name_key
+from harvest.errors import N_, BrobygError
 from harvest.models import (
     Actor,
     ActorAlias,
@@ -213,3 +213,54 @@ def create_named_actor(
         },
         by=by,
     )
+
+
+class MappingRefused(BrobygError):
+    """A mapping of names to actors (the CLI's --actors file) that cannot be used."""
+
+    message = N_("The actor mapping could not be read.")
+
+
+def mapping_choices(session: Session, table: list[list[str]]) -> dict[str, NameChoice]:
+    """Read a mapping table with the columns `name,actor` (and optionally `kind`): actor is
+    an id, an exact actor name, or `new`. Return {name key: choice}."""
+    if not table:
+        raise MappingRefused(N_("The actor mapping is empty."))
+    header = [name_key(c) for c in table[0]]
+    if "name" not in header or "actor" not in header:
+        raise MappingRefused(N_("The actor mapping needs the columns name and actor."))
+    at = {column: header.index(column) for column in ("name", "actor", "kind") if column in header}
+    choices: dict[str, NameChoice] = {}
+    for number, cells in enumerate(table[1:], start=2):
+        get = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
+        if not get["name"]:
+            continue
+        choices[name_key(get["name"])] = _mapped(session, number, get)
+    return choices
+
+
+def _mapped(session: Session, number: int, cells: dict[str, str]) -> NameChoice:
+    actor = cells["actor"]
+    kind = cells.get("kind") or None
+    if kind is not None and kind not in KIND_DEFAULTS:
+        raise MappingRefused(
+            N_("Row %(row)s of the actor mapping: unknown kind '%(kind)s'. Use one of: %(kinds)s."),
+            row=number,
+            kind=kind,
+            kinds=", ".join(KIND_DEFAULTS),
+        )
+    if name_key(actor) in (NEW, "ny"):
+        return NameChoice(kind=kind)
+    if actor.isascii() and actor.isdigit() and session.get(Actor, int(actor)) is not None:
+        return NameChoice(actor_id=int(actor))
+    found = match_actor(session, actor) if actor else None
+    if found is None or found.actor is None:
+        raise MappingRefused(
+            N_(
+                "Row %(row)s of the actor mapping: no actor has the id or name '%(actor)s'. "
+                "Write an actor's id, its exact name, or new."
+            ),
+            row=number,
+            actor=actor,
+        )
+    return NameChoice(actor_id=found.actor.id)
