@@ -257,10 +257,11 @@ def _known_columns(line: str, delimiter: str) -> int:
 
 
 def _unguard(value: str) -> str:
-    """Undo the apostrophe an export puts before text that would read as a formula."""
+    """Undo the apostrophe an export puts before text that would read as a formula; make
+    the no-break spaces Word pastes plain spaces."""
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return value[1:]
-    return value.strip()
+    return value.replace("\u00a0", " ").strip()
 
 
 # --- checking rows ------------------------------------------------------------
