@@ -18,6 +18,7 @@ from app.audit import note
 from app.auth import signed_in_user
 from app.database import db
 from app.forms import KIND_LABELS
+from app.forms import options as choice_options
 from app.i18n import catalogues, error_text, translate
 from harvest import access, actor_reconciliation, harvests, report, sheet_columns, spreadsheet
 from harvest.access import Action, Target
@@ -61,7 +62,7 @@ def reconcile_form(plan: spreadsheet.ImportPlan, token: str | None = None) -> Co
             f"actor_{index}",
             SelectField(
                 _("Actor for '%(name)s'", name=name.typed),
-                choices=options,
+                choices=choice_options(options),
                 validators=[InputRequired(_("Choose an actor, or create it as new."))],
                 description=_("Used in rows %(rows)s.", rows=rows),
             ),
@@ -71,7 +72,7 @@ def reconcile_form(plan: spreadsheet.ImportPlan, token: str | None = None) -> Co
             f"kind_{index}",
             SelectField(
                 _("Kind, if '%(name)s' is created as new", name=name.typed),
-                choices=kinds,
+                choices=choice_options(kinds),
                 default=actor_reconciliation.default_kind(name.typed),
             ),
         )
