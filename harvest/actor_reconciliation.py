@@ -52,9 +52,6 @@ _CITIZEN_WORDS = ("deltagere", "borgere", "brugere", "participants", "citizens",
 _MUNICIPAL_WORDS = ("kommune", "forvaltning", "jobcenter", "municipality")
 
 NEW = "new"
-UNMATCHED_MESSAGE = N_(
-    "No actor is called '%(name)s' exactly. Choose an actor for it, or create it as new."
-)
 
 
 @dataclass(frozen=True)
