@@ -226,7 +226,8 @@ def mapping_choices(session: Session, table: list[list[str]]) -> dict[str, NameC
     header = [name_key(c) for c in table[0]]
     if "name" not in header or "actor" not in header:
         raise MappingRefused(N_("The actor mapping needs the columns name and actor."))
-    at = {column: header.index(column) for column in ("name", "actor", "kind") if column in header}
+    wanted: tuple[str, ...] = ("name", "actor", "kind")
+    at = {column: header.index(column) for column in wanted if column in header}
     choices: dict[str, NameChoice] = {}
     for number, cells in enumerate(table[1:], start=2):
         get = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
