@@ -4,7 +4,7 @@ questions as text, near-miss actor names reconciled once and remembered, warning
 import pytest
 from sqlmodel import select
 
-from harvest import coding, groups, spreadsheet
+from harvest import coding, groups, merging, spreadsheet
 from harvest.actor_reconciliation import NameChoice, mapping_choices, similarity
 from harvest.models import Actor, ActorAlias, Outcome
 from harvest.report import harvest_outcomes
@@ -189,3 +189,14 @@ def test_a_mapping_names_actors_by_id_name_or_new(session, outside):
     assert choices["rotary"] == NameChoice(actor_id=outside["rotary"].id)
     assert choices["deltagere i peer-gruppen helsingør"].actor_id == outside["peers"].id
     assert choices["nyt netværk"] == NameChoice(kind="volunteer_group")
+
+
+def test_a_remembered_name_follows_a_merged_actor(session, outside):
+    harvest = outside["harvest"]
+    choices = {**_choices(outside), "Rotary": NameChoice(kind=None)}
+    spreadsheet.run_import(session, harvest, _plan(session, harvest, choices=choices), by=None)
+    new = session.scalars(select(Actor).where(Actor.name == "Rotary")).one()
+    merging.merge_actors(session, new, outside["rotary"], by=None)
+    alias = session.scalars(select(ActorAlias).where(ActorAlias.name_key == "rotary")).one()
+    assert alias.actor_id == outside["rotary"].id
+    assert [r.action for r in _plan(session, harvest).rows] == ["unchanged"] * 3
