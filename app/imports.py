@@ -185,7 +185,7 @@ def new(slug: str) -> Any:
         "imports/new.html",
         harvest=harvest,
         form=UploadForm(),
-        columns=report.COLUMNS,
+        columns=[column_header(c) for c in report.COLUMNS],
         limit_mb=spreadsheet.MAX_BYTES // (1024 * 1024),
         max_rows=spreadsheet.MAX_ROWS,
     )
@@ -202,7 +202,7 @@ def create(slug: str) -> Any:
             "imports/new.html",
             harvest=harvest,
             form=form,
-            columns=report.COLUMNS,
+            columns=[column_header(c) for c in report.COLUMNS],
             limit_mb=spreadsheet.MAX_BYTES // (1024 * 1024),
             max_rows=spreadsheet.MAX_ROWS,
         ), 422
@@ -223,7 +223,7 @@ def create(slug: str) -> Any:
             "imports/new.html",
             harvest=harvest,
             form=form,
-            columns=report.COLUMNS,
+            columns=[column_header(c) for c in report.COLUMNS],
             limit_mb=spreadsheet.MAX_BYTES // (1024 * 1024),
             max_rows=spreadsheet.MAX_ROWS,
         ), 422

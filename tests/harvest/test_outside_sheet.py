@@ -200,3 +200,20 @@ def test_a_remembered_name_follows_a_merged_actor(session, outside):
     alias = session.scalars(select(ActorAlias).where(ActorAlias.name_key == "rotary")).one()
     assert alias.actor_id == outside["rotary"].id
     assert [r.action for r in _plan(session, harvest).rows] == ["unchanged"] * 3
+
+
+def test_every_dimension_of_the_scheme_is_a_column_by_key_or_label(session, outside):
+    table = spreadsheet.read_table(outside_workbook(), "f.xlsx")
+    table[0] += ["Betydningsvurdering", "Recovery-oriented practice domain"]
+    for row in table[1:]:
+        row += ["Høj", "Citizenship"]
+    plan = spreadsheet.plan_import(
+        session,
+        outside["harvest"],
+        table,
+        choices=_choices(outside),
+        translations=[danish().gettext],
+    )
+    assert plan.ok, plan.problems
+    assert plan.rows[0].codes["significance_rating"] == ["high"]
+    assert plan.rows[0].codes["recovery_domain"] == ["citizenship"]
