@@ -309,7 +309,7 @@ class _Context:
             key=key,
             candidates=reconciliation.rank_candidates(self.session, name, municipality_id=place),
         )
-        if choice is not None:
+        if choice is not None and choice.new:
             self.plan.chosen[key] = placeholder
             self.plan.new_kinds[key] = choice.kind
         return placeholder

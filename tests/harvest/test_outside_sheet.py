@@ -217,3 +217,10 @@ def test_every_dimension_of_the_scheme_is_a_column_by_key_or_label(session, outs
     assert plan.ok, plan.problems
     assert plan.rows[0].codes["significance_rating"] == ["high"]
     assert plan.rows[0].codes["recovery_domain"] == ["citizenship"]
+
+
+def test_a_choice_of_an_actor_that_does_not_exist_leaves_the_name_open(session, outside):
+    choices = {**_choices(outside), "Rotary": NameChoice(actor_id=999_999)}
+    plan = _plan(session, outside["harvest"], choices=choices)
+    assert [n.typed for n in plan.unmatched] == ["Rotary"]
+    assert not plan.ok
