@@ -19,11 +19,21 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app import create_app
-from app.i18n import cli_locale, error_text
+from app.i18n import catalogues, cli_locale, error_text
 from app.imports import note_text
 from app.links import is_local
 from app.reports import report_html
-from harvest import accounts, audit, db, demo, harvests, report, sheet_export, spreadsheet
+from harvest import (
+    accounts,
+    actor_reconciliation,
+    audit,
+    db,
+    demo,
+    harvests,
+    report,
+    sheet_export,
+    spreadsheet,
+)
 from harvest.audit import AuditAction
 from harvest.errors import BrobygError
 from harvest.models import Role
@@ -469,39 +479,59 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--harvest", "slug", required=True, help="Slug of the harvest to import into.")
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option(
+    "--actors",
+    "mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV with the columns name,actor (an actor id, an exact name, or new) for names "
+    "that match no actor exactly.",
+)
 @user_errors
-def import_outcomes(file: Path, slug: str, dry_run: bool) -> None:
+def import_outcomes(file: Path, slug: str, dry_run: bool, mapping: Path | None) -> None:
     """Import outcomes from an XLSX or CSV outcome spreadsheet: every row, or none.
 
-    A row with an id updates that outcome of the harvest; a row without one adds an
-    outcome. Actors are matched by name. Any problem imports nothing and lists every
-    problem with its row number.
+    A row whose id is a Brobyg id updates that outcome; any other id is kept as the
+    outcome's reference, so importing the file again updates instead of duplicating.
+    Names that match no actor exactly need a choice in --actors; choices are remembered.
+    Any problem imports nothing and lists every problem with its row number.
     """
-    if not file.is_file():
-        raise UserError(_("There is no file %(path)s.", path=str(file)))
-    if file.stat().st_size > spreadsheet.MAX_BYTES:
-        raise UserError(
-            _(
-                "The file is too large: files up to %(limit)s MB can be imported.",
-                limit=spreadsheet.MAX_BYTES // (1024 * 1024),
-            )
-        )
-    content = file.read_bytes()
+    content = _import_file(file)
     with db.unit_of_work(_engine()) as session:
         harvest = harvests.harvest_by_slug(session, slug)
+        choices = None
+        if mapping is not None:
+            table = spreadsheet.read_table(_import_file(mapping), mapping.name)
+            choices = actor_reconciliation.mapping_choices(session, table)
         plan = spreadsheet.import_outcomes(
-            session, harvest, content, file.name, by=None, dry_run=dry_run
+            session,
+            harvest,
+            content,
+            file.name,
+            by=None,
+            dry_run=dry_run,
+            choices=choices,
+            translations=catalogues(),
         )
     for note in plan.warnings:
         click.echo(_("Warning: %(note)s", note=note_text(note)), err=True)
-    if not plan.ok:
+    if not plan.checked:
         for note in plan.problems:
             click.echo(note_text(note), err=True)
+        if plan.unmatched:
+            _explain_unmatched(plan)
         raise UserError(
             _(
                 "%(n)s problems in %(file)s; nothing was imported.",
                 n=len(plan.problems),
                 file=file.name,
+            )
+        )
+    if plan.unmatched:
+        _explain_unmatched(plan)
+        raise UserError(
+            _(
+                "%(n)s actor names need a choice; nothing was imported.",
+                n=len(plan.unmatched),
             )
         )
     counts = {
@@ -524,6 +554,44 @@ def import_outcomes(file: Path, slug: str, dry_run: bool) -> None:
                 **counts,
             )
         )
+
+
+def _import_file(file: Path) -> bytes:
+    if not file.is_file():
+        raise UserError(_("There is no file %(path)s.", path=str(file)))
+    if file.stat().st_size > spreadsheet.MAX_BYTES:
+        raise UserError(
+            _(
+                "The file is too large: files up to %(limit)s MB can be imported.",
+                limit=spreadsheet.MAX_BYTES // (1024 * 1024),
+            )
+        )
+    return file.read_bytes()
+
+
+def _explain_unmatched(plan: spreadsheet.ImportPlan) -> None:
+    """List each name without an actor, its candidates, and how to write the mapping file."""
+    click.echo(_("These names match no actor exactly:"), err=True)
+    for name in plan.unmatched:
+        rows = ", ".join(str(r) for r in dict.fromkeys(row for row, _c in name.places))
+        click.echo(_("  '%(name)s' (rows %(rows)s)", name=name.typed, rows=rows), err=True)
+        for candidate in name.candidates:
+            where = f" ({candidate.municipality})" if candidate.municipality else ""
+            click.echo(f"      {candidate.id}: {candidate.name}{where}", err=True)
+        if not name.candidates:
+            click.echo("      " + _("no similar actor"), err=True)
+    click.echo(
+        _(
+            "Write a CSV file with the columns name,actor (actor: an id above, an exact "
+            "actor name, or new to create the actor; an optional kind column sets a new "
+            "actor's kind) and pass it with --actors FILE. For example:"
+        ),
+        err=True,
+    )
+    click.echo("name,actor", err=True)
+    for name in plan.unmatched:
+        best = str(name.candidates[0].id) if name.candidates else "new"
+        click.echo(f'"{name.typed}",{best}', err=True)
 
 
 @main.group("export")

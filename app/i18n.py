@@ -1,8 +1,12 @@
 """Languages: Danish by default, English on request; translation of domain messages."""
 
+import functools
 import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from babel import support
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -88,3 +92,13 @@ def register_labels(app: Flask) -> None:
     """Add the filters that turn stored codes into translated labels."""
     app.jinja_env.filters["role_label"] = lambda code: ROLE_LABELS.get(code, code)
     app.jinja_env.filters["form_label"] = lambda code: FORM_LABELS.get(code, code)
+
+
+@functools.cache
+def catalogues() -> tuple[Callable[[str], str], ...]:
+    """Return each language's gettext (from the compiled catalogues, no request needed), so
+    a spreadsheet's labels are read in any language Brobyg speaks."""
+    folder = Path(__file__).parent / "translations"
+    return tuple(
+        support.Translations.load(str(folder), [language]).gettext for language in ("da", "en")
+    )

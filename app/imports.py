@@ -5,18 +5,21 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired, InputRequired
 
 from app.auth import signed_in_user
 from app.database import db
-from app.i18n import error_text, translate
-from harvest import access, harvests, report, spreadsheet
+from app.forms import KIND_LABELS
+from app.forms import options as choice_options
+from app.i18n import catalogues, error_text, translate
+from harvest import access, actor_reconciliation, harvests, report, sheet_columns, spreadsheet
 from harvest.access import Action, Target
 from harvest.models import Harvest, User
 
@@ -31,6 +34,69 @@ class ConfirmForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
 
 
+NEW = actor_reconciliation.NEW
+
+
+def reconcile_form(plan: spreadsheet.ImportPlan, token: str | None = None) -> ConfirmForm:
+    """Return the confirm form with, per name that matches no actor, a choice of actor
+    (its candidates, or create it as new) and the kind a new actor gets."""
+
+    class ReconcileForm(ConfirmForm):
+        pass
+
+    kinds = [(k, str(label)) for k, label in KIND_LABELS.items()]
+    for index, name in enumerate(plan.unmatched):
+        options = [("", _("Choose…"))] if name.candidates else []
+        options += [
+            (str(c.id), f"{c.name} ({c.municipality})" if c.municipality else c.name)
+            for c in name.candidates
+        ]
+        options.append((NEW, _("Create '%(name)s' as a new actor", name=name.typed)))
+        rows = ", ".join(str(r) for r in dict.fromkeys(row for row, _c in name.places))
+        setattr(ReconcileForm, f"name_{index}", HiddenField(default=name.typed))
+        setattr(
+            ReconcileForm,
+            f"actor_{index}",
+            SelectField(
+                _("Actor for '%(name)s'", name=name.typed),
+                choices=choice_options(options),
+                validators=[InputRequired(_("Choose an actor, or create it as new."))],
+                description=_("Used in rows %(rows)s.", rows=rows),
+            ),
+        )
+        setattr(
+            ReconcileForm,
+            f"kind_{index}",
+            SelectField(
+                _("Kind, if '%(name)s' is created as new", name=name.typed),
+                choices=choice_options(kinds),
+                default=actor_reconciliation.default_kind(name.typed),
+            ),
+        )
+    form = ReconcileForm(token=token) if token else ReconcileForm()
+    form.names = [  # type: ignore[attr-defined]
+        (getattr(form, f"actor_{i}"), getattr(form, f"kind_{i}"), getattr(form, f"name_{i}"))
+        for i in range(len(plan.unmatched))
+    ]
+    return form
+
+
+def chosen_actors(form: ConfirmForm) -> dict[str, actor_reconciliation.NameChoice]:
+    """Return the choices a submitted reconciliation form holds, by typed name."""
+    choices: dict[str, actor_reconciliation.NameChoice] = {}
+    for actor, kind, name in getattr(form, "names", []):
+        if actor.data == NEW:
+            choices[name.data] = actor_reconciliation.NameChoice(kind=kind.data)
+        elif actor.data and actor.data.isdigit():
+            choices[name.data] = actor_reconciliation.NameChoice(actor_id=int(actor.data))
+    return choices
+
+
+def column_header(column: str) -> str:
+    """Return a column's header in the user's language (unknown headers as written)."""
+    return sheet_columns.header_for(column, str(get_locale() or "da"))
+
+
 def note_text(note: spreadsheet.RowNote) -> str:
     """Return a row's problem or warning as one translated line."""
     problem = translate(note.message, note.params)
@@ -38,7 +104,7 @@ def note_text(note: spreadsheet.RowNote) -> str:
         return _(
             "Row %(row)s, column %(column)s: %(problem)s",
             row=note.row,
-            column=note.column,
+            column=column_header(note.column),
             problem=problem,
         )
     return _("Row %(row)s: %(problem)s", row=note.row, problem=problem)
@@ -61,7 +127,7 @@ def _rows(plan: spreadsheet.ImportPlan) -> list[dict[str, Any]]:
         {
             "kind": kind,
             "row": note.row,
-            "column": note.column,
+            "column": column_header(note.column) if note.column else "",
             "text": translate(note.message, note.params),
         }
         for kind, note in notes
@@ -69,9 +135,13 @@ def _rows(plan: spreadsheet.ImportPlan) -> list[dict[str, Any]]:
 
 
 def _review(
-    harvest: Harvest, plan: spreadsheet.ImportPlan, filename: str, token: str | None
+    harvest: Harvest,
+    plan: spreadsheet.ImportPlan,
+    filename: str,
+    token: str | None,
+    form: ConfirmForm | None = None,
 ) -> str:
-    confirm = ConfirmForm(token=token) if token else None
+    confirm = form or (reconcile_form(plan, token) if token else None)
     return render_template(
         "imports/review.html",
         harvest=harvest,
@@ -92,7 +162,7 @@ def new(slug: str) -> Any:
         "imports/new.html",
         harvest=harvest,
         form=UploadForm(),
-        columns=report.COLUMNS,
+        columns=[column_header(c) for c in report.COLUMNS],
         limit_mb=spreadsheet.MAX_BYTES // (1024 * 1024),
         max_rows=spreadsheet.MAX_ROWS,
     )
@@ -109,7 +179,7 @@ def create(slug: str) -> Any:
             "imports/new.html",
             harvest=harvest,
             form=form,
-            columns=report.COLUMNS,
+            columns=[column_header(c) for c in report.COLUMNS],
             limit_mb=spreadsheet.MAX_BYTES // (1024 * 1024),
             max_rows=spreadsheet.MAX_ROWS,
         ), 422
@@ -117,21 +187,27 @@ def create(slug: str) -> Any:
     filename = Path(upload.filename or "upload").name
     content = upload.read(spreadsheet.MAX_BYTES + 1)
     try:
-        plan = spreadsheet.plan_import(db(), harvest, spreadsheet.read_table(content, filename))
+        plan = spreadsheet.plan_import(
+            db(),
+            harvest,
+            spreadsheet.read_table(content, filename),
+            by=user,
+            translations=catalogues(),
+        )
     except spreadsheet.SpreadsheetError as error:
         form.file.errors = [error_text(error)]
         return render_template(
             "imports/new.html",
             harvest=harvest,
             form=form,
-            columns=report.COLUMNS,
+            columns=[column_header(c) for c in report.COLUMNS],
             limit_mb=spreadsheet.MAX_BYTES // (1024 * 1024),
             max_rows=spreadsheet.MAX_ROWS,
         ), 422
     token = None
-    if plan.ok:
+    if plan.checked:
         token = spreadsheet.store_upload(db(), harvest, user, filename, content).token
-    return _review(harvest, plan, filename, token), 200 if plan.ok else 422
+    return _review(harvest, plan, filename, token), 200 if plan.checked else 422
 
 
 @bp.route("/harvests/<slug>/import/confirm", methods=["POST"])
@@ -139,13 +215,27 @@ def create(slug: str) -> Any:
 def confirm(slug: str) -> Any:
     """Import a checked upload: every row, or none if anything changed since the check."""
     harvest, user = _evaluator_harvest(slug)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    token = ConfirmForm()
+    if not token.validate_on_submit():
         abort(400)
-    upload = spreadsheet.pending_upload(db(), form.token.data or "", harvest, user)
-    plan = spreadsheet.import_outcomes(db(), harvest, upload.content, upload.filename, by=user)
+    upload = spreadsheet.pending_upload(db(), token.token.data or "", harvest, user)
+    table = spreadsheet.read_table(upload.content, upload.filename)
+    plan = spreadsheet.plan_import(db(), harvest, table, by=user, translations=catalogues())
+    form = reconcile_form(plan)
+    if plan.checked and not form.validate_on_submit():
+        return _review(harvest, plan, upload.filename, upload.token, form), 422
+    if plan.checked and plan.unmatched:
+        plan = spreadsheet.plan_import(
+            db(),
+            harvest,
+            table,
+            by=user,
+            choices=chosen_actors(form),
+            translations=catalogues(),
+        )
     if not plan.ok:
         return _review(harvest, plan, upload.filename, None), 422
+    spreadsheet.run_import(db(), harvest, plan, by=user)
     spreadsheet.discard_upload(db(), upload)
     flash(
         _(

@@ -156,6 +156,11 @@ def _candidates(session: Session, typed: str) -> list[Actor]:
     return list(found.values())
 
 
+def candidates_for(session: Session, typed: str) -> list[Actor]:
+    """Return the bounded few actors that share a word (or its first letters) with `typed`."""
+    return _candidates(session, typed)
+
+
 def _labelled(session: Session, actors: list[Actor]) -> list[str]:
     towns = _municipality_names(session, {a.municipality_id for a in actors if a.municipality_id})
     return [

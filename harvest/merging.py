@@ -19,6 +19,7 @@ from harvest.errors import N_, ValidationFailed
 from harvest.history import USER_KEY, act_as, snapshot
 from harvest.models import (
     Actor,
+    ActorAlias,
     ChangeAction,
     ChangeRecord,
     ImplementationGroup,
@@ -181,6 +182,10 @@ def merge_actors(
         select(InformationNeed).where(col(InformationNeed.answer_actor_id) == duplicate.id)
     ):
         need.answer_actor_id = keep.id
+    for alias in session.scalars(
+        select(ActorAlias).where(col(ActorAlias.actor_id) == duplicate.id)
+    ):
+        alias.actor_id = keep.id or 0  # a name imports chose for the duplicate means `keep`
     _absorb_fields(keep, duplicate)
     keep.updated_at = utcnow()
     session.flush()

@@ -227,6 +227,28 @@ class Actor(Versioned, Stamped, table=True):
     __table_args__ = (CheckConstraint("tier BETWEEN 1 AND 3", name="ck_actor_tier"),)
 
 
+class ActorAlias(SQLModel, table=True):
+    """A name an imported spreadsheet used for an actor, remembered for the next import.
+
+    `name_key` is the name folded by `harvest.actor_names.name_key`; the alias holds in
+    one municipality (that of the harvest it was chosen for), or everywhere when None."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name_key: str = Field(max_length=200, index=True)
+    municipality_id: int | None = Field(
+        default=None, foreign_key="municipality.id", index=True, ondelete="CASCADE"
+    )
+    actor_id: int = Field(foreign_key="actor.id", index=True, ondelete="CASCADE")
+    created_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("name_key", "municipality_id", name="uq_actor_alias_name_place"),
+    )
+
+
 class Tie(Versioned, Stamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="actor.id", index=True, ondelete="RESTRICT")

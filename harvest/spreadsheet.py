@@ -8,9 +8,11 @@ formula injection. Must not import `app` or Flask.
 """
 
 import csv
+import difflib
 import io
-import re
 import secrets
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +21,10 @@ import openpyxl
 from sqlmodel import Session, col, select
 
 from harvest import access, coding, outcomes
+from harvest import actor_reconciliation as reconciliation
 from harvest.access import Action, Target
+from harvest.actor_names import match_actor, name_key
+from harvest.actor_reconciliation import NameChoice, UnmatchedName, loose_key
 from harvest.errors import N_, BrobygError, NotFound, ValidationFailed
 from harvest.harvests import questions_of
 from harvest.models import (
@@ -33,8 +38,10 @@ from harvest.models import (
     User,
 )
 from harvest.privacy import CPR_FILENAME_MESSAGE, CPR_MESSAGE, contains_cpr
-from harvest.report import CODE_COLUMNS, COLUMNS
+from harvest.report import COLUMNS, STATUS_LABELS
 from harvest.schemas import OutcomeCreate, validate
+from harvest.sheet_columns import READ_ONLY, column_key, known_column
+from harvest.sheet_dates import WHEN_MESSAGE, WhenUnreadable, parse_when, when_text
 from harvest.workbooks import WorkbookRefused, check_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -60,6 +67,7 @@ _SYNONYMS = {
     "intended": {"tilsigtet": "intended", "utilsigtet": "unintended"},
     "positive": {"positiv": "positive", "negativ": "negative"},
 }
+_DEFAULT_DIMENSIONS = frozenset(key for key, _label, _codes in coding.DEFAULT_DIMENSIONS)
 _YES_NO = {"intended": ("intended", "unintended"), "positive": ("positive", "negative")}
 
 
@@ -103,11 +111,25 @@ class ImportPlan:
     problems: list[RowNote] = field(default_factory=list)
     warnings: list[RowNote] = field(default_factory=list)
     written: bool = False
+    municipality_id: int | None = None  # the harvest's, for new actors and warnings
+    names: dict[int, UnmatchedName] = field(default_factory=dict)  # by placeholder id
+    chosen: dict[str, int] = field(default_factory=dict)  # name key: actor or placeholder id
+    new_kinds: dict[str, str | None] = field(default_factory=dict)  # name key: kind
+
+    @property
+    def checked(self) -> bool:
+        """Tell whether every row is valid (names may still want an actor chosen)."""
+        return not self.problems
+
+    @property
+    def unmatched(self) -> list[UnmatchedName]:
+        """Return the names that match no actor and have no choice yet, in sheet order."""
+        return [n for n in self.names.values() if n.key not in self.chosen]
 
     @property
     def ok(self) -> bool:
-        """Tell whether the file can be imported (it has no problems)."""
-        return not self.problems
+        """Tell whether the file can be imported as it is (no problems, no open names)."""
+        return not self.problems and not self.unmatched
 
     def count(self, action: str) -> int:
         """Return how many rows will `action` ("create", "update", "unchanged")."""
@@ -229,58 +251,112 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 def _known_columns(line: str, delimiter: str) -> int:
     cells = next(csv.reader([line], delimiter=delimiter), [])
-    return sum(1 for c in cells if _column_name(c) in COLUMNS) * 10 + len(cells)
-
-
-def _column_name(header: str) -> str:
-    return re.sub(r"[\s-]+", "_", header.strip().lower())
+    return sum(1 for c in cells if known_column(c)) * 10 + len(cells)
 
 
 def _unguard(value: str) -> str:
-    """Undo the apostrophe an export puts before text that would read as a formula."""
+    """Undo the apostrophe an export puts before text that would read as a formula; make
+    the no-break spaces Word pastes plain spaces."""
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return value[1:]
-    return value.strip()
+    return value.replace("\u00a0", " ").strip()
 
 
 # --- checking rows ------------------------------------------------------------
+
+Translate = Callable[[str], str]
 
 
 @dataclass
 class _Context:
     session: Session
     harvest: Harvest
+    plan: ImportPlan
+    by: User | None
     existing: dict[int, Outcome]
+    by_ref: dict[str, Outcome]
     dimensions: dict[str, tuple[bool, dict[str, str]]]
     questions: list[tuple[int, str]]
-    actors: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, str]
+    choices: Mapping[str, NameChoice]
+    actors: dict[str, int | None] = field(default_factory=dict)
+    towns: dict[int, int | None] = field(default_factory=dict)
 
     def actor_id(self, name: str) -> int | None:
-        # Matched in Python: SQLite's lower() leaves Æ, Ø and Å as they are.
-        if not self.actors:
-            for actor_id, actor_name in self.session.execute(select(Actor.id, Actor.name)):
-                self.actors.setdefault(_actor_key(actor_name), actor_id)
-        return self.actors.get(_actor_key(name))
+        """Return the actor `name` stands for: exact, chosen, remembered, else a placeholder."""
+        key = name_key(name)
+        if key not in self.actors:
+            self.actors[key] = self._resolve(name, key)
+        return self.actors[key]
+
+    def _resolve(self, name: str, key: str) -> int | None:
+        match = match_actor(self.session, name)
+        if match.actor is not None:
+            return match.actor.id
+        place = self.plan.municipality_id
+        choice = self.choices.get(key)
+        if choice is not None and choice.actor_id is not None:
+            if self.session.get(Actor, choice.actor_id) is not None:
+                self.plan.chosen[key] = choice.actor_id
+                return choice.actor_id
+        elif choice is None and (alias := reconciliation.remembered(self.session, key, place)):
+            return alias
+        placeholder = -(len(self.plan.names) + 1)
+        self.plan.names[placeholder] = UnmatchedName(
+            typed=" ".join(name.split()),
+            key=key,
+            candidates=reconciliation.rank_candidates(self.session, name, municipality_id=place),
+        )
+        if choice is not None and choice.new:
+            self.plan.chosen[key] = placeholder
+            self.plan.new_kinds[key] = choice.kind
+        return placeholder
+
+    def municipality_of(self, actor_id: int) -> int | None:
+        if actor_id not in self.towns:
+            actor = self.session.get(Actor, actor_id)
+            self.towns[actor_id] = actor.municipality_id if actor else None
+        return self.towns[actor_id]
 
 
-def _actor_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def _dimensions(session: Session, harvest: Harvest) -> dict[str, tuple[bool, dict[str, str]]]:
-    """Return {dimension key: (multiple, {accepted lowercase word: code key})}."""
+def _dimensions(
+    session: Session, harvest: Harvest, translations: Sequence[Translate]
+) -> tuple[dict[str, tuple[bool, dict[str, str]]], dict[str, str]]:
+    """Return {dimension key: (multiple, {accepted folded word: code key})} and the
+    dimensions' headers {folded header: dimension key} (key or label, in any language)."""
     scheme = coding.scheme_of(session, harvest)
     result: dict[str, tuple[bool, dict[str, str]]] = {}
+    headers: dict[str, str] = {}
     for dimension in session.scalars(
         select(CodeDimension).where(col(CodeDimension.scheme_id) == scheme.id)
     ):
+        for header in _spellings(dimension.label, translations) | {dimension.key}:
+            headers.setdefault(column_key(header), dimension.key)
         accepted: dict[str, str] = {}
         for code in session.scalars(select(Code).where(col(Code.dimension_id) == dimension.id)):
-            accepted[code.label.lower()] = code.key
-            accepted[code.key.lower()] = code.key
+            for word in _spellings(code.label, translations):
+                accepted.setdefault(_word(word), code.key)
+            accepted[_word(code.key)] = code.key
         accepted.update(_SYNONYMS.get(dimension.key, {}))
         result[dimension.key] = (dimension.multiple, accepted)
-    return result
+    return result, headers
+
+
+def _spellings(label: str, translations: Sequence[Translate]) -> set[str]:
+    return {label, *(translate(label) for translate in translations)} - {""}
+
+
+def _word(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _statuses(translations: Sequence[Translate]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, label in STATUS_LABELS.items():
+        for word in _spellings(label, translations):
+            found.setdefault(_word(word), key)
+        found[key] = key
+    return found
 
 
 def _split(value: str) -> list[str]:
@@ -317,7 +393,7 @@ class _Row:
         self.plan.warnings.append(RowNote(self.number, column, message, params))
 
 
-def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen_ids: set[int]) -> None:
+def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen: set[str]) -> None:
     for column, value in list(cells.items()):
         if contains_cpr(value):
             row.problem(column, CPR_MESSAGE)
@@ -325,25 +401,29 @@ def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen_ids: set[in
         elif len(value) > MAX_CELL:
             row.problem(column, N_("Use at most %(max_length)s characters."), max_length=MAX_CELL)
             cells[column] = ""
-    outcome = _existing(ctx, row, cells.get("id", ""), seen_ids)
+    outcome, ref = _existing(ctx, row, cells.get("id", ""), seen)
     current_contributors = (
         outcomes.contributor_ids(ctx.session, outcome) if outcome is not None else []
     )
     data = _outcome_data(outcome, current_contributors)
+    if outcome is None and ref:
+        data["ref"] = ref
     for name in ("title", "change", "where", "significance", "contribution", "sources"):
         if name in cells:
             data[name] = cells[name]
-    if "status" in cells and cells["status"]:
-        data["status"] = cells["status"].lower()
+    if cells.get("status"):
+        data["status"] = ctx.statuses.get(_word(cells["status"]), cells["status"].lower())
     if "when" in cells:
-        start, _sep, end = cells["when"].partition("/")
-        data["when_start"], data["when_end"] = start.strip(), end.strip()
+        try:
+            data["when_start"], data["when_end"] = parse_when(cells["when"])
+        except WhenUnreadable:
+            row.problem("when", WHEN_MESSAGE)
     if "changed_actor" in cells:
         data["changed_actor_id"] = _actor(ctx, row, "changed_actor", cells["changed_actor"])
     if "contributors" in cells:
         ids = [_actor(ctx, row, "contributors", n) for n in _split(cells["contributors"])]
-        data["contributor_ids"] = [i for i in ids if i is not None]
-    codes = {c: _codes(ctx, row, c, cells[c]) for c in CODE_COLUMNS if c in cells}
+        data["contributor_ids"] = list(dict.fromkeys(i for i in ids if i is not None))
+    codes = {c: _codes(ctx, row, c, cells[c]) for c in cells if c in _code_columns(ctx, cells)}
     question_id = _question(ctx, row, cells.get("harvest_question", ""))
     try:
         values = validate(OutcomeCreate, data)
@@ -356,6 +436,9 @@ def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen_ids: set[in
         return
     for name, (message, params) in outcomes.contact_warnings(values).items():
         row.warning(name, message, **params)
+    _check_status(ctx, row, outcome, values)
+    _check_period(ctx, row, values)
+    _check_places(ctx, row, values)
     if row.failed:
         return
     chosen: dict[str, list[str]] = {k: v for k, v in codes.items() if v is not None}
@@ -372,44 +455,66 @@ def _check_row(ctx: _Context, row: _Row, cells: dict[str, str], seen_ids: set[in
             action=action,
             values=values,
             outcome_id=outcome.id if outcome else None,
-            codes=codes,  # type: ignore[arg-type]
+            codes=chosen,
             question_id=question_id,
             sets_question=sets_question,
         )
     )
 
 
-def _existing(ctx: _Context, row: _Row, value: str, seen: set[int]) -> Outcome | None:
+def _code_columns(ctx: _Context, cells: dict[str, str]) -> set[str]:
+    """Return the coding columns of the row: every dimension of the scheme, and any other
+    code column (of the default scheme) that has a value."""
+    return {c for c in cells if c in ctx.dimensions or (c in _DEFAULT_DIMENSIONS and cells[c])}
+
+
+def _existing(
+    ctx: _Context, row: _Row, value: str, seen: set[str]
+) -> tuple[Outcome | None, str | None]:
+    """Return the outcome a row's id names (a Brobyg id or the sheet's own reference)."""
     if not value:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        row.problem("id", N_("The id must be a whole number, or empty for a new outcome."))
-        return None
-    outcome_id = int(value)
-    if outcome_id in seen:
-        row.problem("id", N_("Outcome %(id)s appears more than once in the file."), id=outcome_id)
-        return None
-    seen.add(outcome_id)
-    outcome = ctx.existing.get(outcome_id)
-    if outcome is None:
+        return None, None
+    if value.isascii() and value.isdigit() and (int(value) in ctx.existing):
+        if f"#{int(value)}" in seen:
+            row.problem("id", N_("Outcome %(id)s appears more than once in the file."), id=value)
+            return None, None
+        seen.add(f"#{int(value)}")
+        return ctx.existing[int(value)], None
+    if value in seen:
+        row.problem("id", N_("Outcome %(id)s appears more than once in the file."), id=value)
+        return None, None
+    seen.add(value)
+    if value in ctx.by_ref:
+        return ctx.by_ref[value], None
+    if value.isascii() and value.isdigit():
         row.problem(
             "id",
-            N_("This harvest has no outcome with id %(id)s. Leave the id empty to add it as new."),
-            id=outcome_id,
+            N_(
+                "This harvest has no outcome with id %(id)s. Leave the id empty to add it as "
+                "new, or keep your own numbering with a letter in it (for example H-%(id)s)."
+            ),
+            id=value,
         )
-    return outcome
+        return None, None
+    if len(value) > 64:
+        row.problem("id", N_("Use at most %(max_length)s characters."), max_length=64)
+        return None, None
+    if outcomes.outcome_by_ref(ctx.session, value) is not None:
+        row.problem(
+            "id",
+            N_("The id '%(ref)s' is already the reference of an outcome in another harvest."),
+            ref=value,
+        )
+        return None, None
+    return None, value
 
 
 def _actor(ctx: _Context, row: _Row, column: str, name: str) -> int | None:
-    if not name.strip():
+    if not name_key(name):
         return None
     found = ctx.actor_id(name)
-    if found is None:
-        row.problem(
-            column,
-            N_("No actor is called '%(name)s'. Create the actor first, or correct the name."),
-            name=name.strip(),
-        )
+    if found is not None and found < 0:
+        ctx.plan.names[found].places.append((row.number, column))
     return found
 
 
@@ -421,7 +526,7 @@ def _codes(ctx: _Context, row: _Row, column: str, value: str) -> list[str] | Non
     keys: list[str] = []
     unknown: list[str] = []
     for word in _split(value):
-        lowered = word.lower()
+        lowered = _word(word)
         if column in _YES_NO and lowered in _YES | _NO:
             yes, no = _YES_NO[column]
             keys.append(yes if lowered in _YES else no)
@@ -448,25 +553,94 @@ def _codes(ctx: _Context, row: _Row, column: str, value: str) -> list[str] | Non
 def _question(ctx: _Context, row: _Row, value: str) -> int | None:
     if not value:
         return None
-    if value.isascii() and value.isdigit():
-        number = int(value)
-        if 1 <= number <= len(ctx.questions):
-            return ctx.questions[number - 1][0]
+    number = value.strip().rstrip(".)")
+    if number.isascii() and number.isdigit():
+        if 1 <= int(number) <= len(ctx.questions):
+            return ctx.questions[int(number) - 1][0]
         row.problem(
             "harvest_question",
             N_("The harvest has no question %(n)s; it has %(count)s."),
-            n=number,
+            n=int(number),
             count=len(ctx.questions),
         )
         return None
-    for question_id, text in ctx.questions:
-        if text.strip().lower() == value.strip().lower():
-            return question_id
+    texts = {
+        loose_key(text): (position, qid, text)
+        for position, (qid, text) in enumerate(ctx.questions, 1)
+    }
+    key = loose_key(value)
+    if key in texts:
+        return texts[key][1]
+    near = difflib.get_close_matches(key, list(texts), n=1, cutoff=0.75)
+    if near:
+        position, _qid, text = texts[near[0]]
+        row.problem(
+            "harvest_question",
+            N_(
+                "No question of the harvest reads '%(typed)s'. "
+                "Did you mean question %(n)s: '%(question)s'?"
+            ),
+            typed=value.strip(),
+            n=position,
+            question=text,
+        )
+        return None
     row.problem(
         "harvest_question",
         N_("Give the number of one of the harvest's questions, or its exact text."),
     )
     return None
+
+
+def _check_status(ctx: _Context, row: _Row, outcome: Outcome | None, values: OutcomeCreate) -> None:
+    """Refuse a row that concludes an outcome (substantiated, final) unless the policy lets
+    the importer conclude: a member's import never makes an outcome public."""
+    status = values.status.value
+    if status not in access.LOCKED or (outcome is not None and outcome.status == status):
+        return
+    target = Target(group_id=ctx.harvest.group_id, status=status)
+    if ctx.by is not None and not access.may(ctx.session, ctx.by, Action.CONCLUDE_OUTCOME, target):
+        row.problem(
+            "status",
+            N_(
+                "Only an evaluator may import an outcome as substantiated or final. Import it "
+                "as ready, and it is substantiated in Brobyg."
+            ),
+        )
+
+
+def _check_period(ctx: _Context, row: _Row, values: OutcomeCreate) -> None:
+    start, end = values.when_start, values.when_end or values.when_start
+    first, last = ctx.harvest.period_start, ctx.harvest.period_end
+    if start is None or end is None:
+        return
+    if (first and start < first) or (last and end > last):
+        row.warning(
+            "when",
+            N_("The date %(when)s is outside the harvest's period %(period)s."),
+            when=when_text(values.when_start, values.when_end),
+            period=when_text(first, last) if first else f"/{last}",
+        )
+
+
+def _check_places(ctx: _Context, row: _Row, values: OutcomeCreate) -> None:
+    """Warn about actors of another municipality than the harvest's."""
+    place = ctx.plan.municipality_id
+    if place is None:
+        return
+    named = [("changed_actor", values.changed_actor_id)]
+    named += [("contributors", i) for i in values.contributor_ids]
+    for column, actor_id in named:
+        if actor_id is None or actor_id < 0:
+            continue
+        elsewhere = ctx.municipality_of(actor_id)
+        if elsewhere is not None and elsewhere != place:
+            actor = ctx.session.get_one(Actor, actor_id)
+            row.warning(
+                column,
+                N_("The actor '%(name)s' belongs to another municipality than the harvest."),
+                name=actor.name,
+            )
 
 
 def _question_of(ctx: _Context, outcome: Outcome) -> int | None:
@@ -491,26 +665,59 @@ def _changed(
     return any(sorted(current.get(k, [])) != sorted(v) for k, v in codes.items())
 
 
-def plan_import(session: Session, harvest: Harvest, table: list[list[str]]) -> ImportPlan:
-    """Check every row of `table` (header first) and return what importing it would do."""
-    plan = ImportPlan()
-    if not table or not any(c.strip() for c in table[0]):
-        raise SpreadsheetError(N_("The first row must name the columns."))
-    header = [_column_name(c) for c in table[0]]
+def _columns(
+    plan: ImportPlan, header: list[str], dimension_headers: dict[str, str]
+) -> dict[str, int]:
+    """Return {column key: position} of the header; ignore read-only columns, warn of others."""
     positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        if not name:
+    for index, text in enumerate(header):
+        if not text.strip():
             continue
-        if name not in COLUMNS:
+        name = known_column(text) or dimension_headers.get(column_key(text))
+        if name in READ_ONLY:
+            continue
+        if name is None:
             plan.warnings.append(
-                RowNote(1, name, N_("Unknown column '%(name)s' is ignored."), {"name": name})
+                RowNote(
+                    1,
+                    text.strip(),
+                    N_("Unknown column '%(name)s' is ignored."),
+                    {"name": text.strip()},
+                )
             )
         elif name in positions:
             plan.problems.append(
-                RowNote(1, name, N_("The column '%(name)s' appears twice."), {"name": name})
+                RowNote(
+                    1,
+                    text.strip(),
+                    N_("The column '%(name)s' appears twice."),
+                    {"name": text.strip()},
+                )
             )
         else:
             positions[name] = index
+    return positions
+
+
+def plan_import(
+    session: Session,
+    harvest: Harvest,
+    table: list[list[str]],
+    *,
+    by: User | None = None,
+    choices: Mapping[str, NameChoice] | None = None,
+    translations: Sequence[Translate] = (),
+) -> ImportPlan:
+    """Check every row of `table` (header first) and return what importing it would do.
+
+    `choices` answers names that match no actor exactly ({`name_key`: choice});
+    `translations` turn the English labels of codes and statuses into the other
+    languages a sheet may use (the caller loads the catalogues)."""
+    plan = ImportPlan(municipality_id=reconciliation.harvest_municipality_id(session, harvest))
+    if not table or not any(c.strip() for c in table[0]):
+        raise SpreadsheetError(N_("The first row must name the columns."))
+    dimensions, dimension_headers = _dimensions(session, harvest, translations)
+    positions = _columns(plan, table[0], dimension_headers)
     if "title" not in positions:
         raise SpreadsheetError(
             N_("The file has no 'title' column. The columns are: %(columns)s."),
@@ -523,11 +730,16 @@ def plan_import(session: Session, harvest: Harvest, table: list[list[str]]) -> I
     ctx = _Context(
         session=session,
         harvest=harvest,
+        plan=plan,
+        by=by,
         existing=existing,
-        dimensions=_dimensions(session, harvest),
+        by_ref={o.ref: o for o in existing.values() if o.ref},
+        dimensions=dimensions,
         questions=[(q.id or 0, q.text) for q in questions_of(session, harvest)],
+        statuses=_statuses(translations),
+        choices={name_key(k): v for k, v in (choices or {}).items()},
     )
-    seen: set[int] = set()
+    seen: set[str] = set()
     for number, raw in enumerate(table[1:], start=2):
         cells = {
             name: _unguard(raw[index]) if index < len(raw) else ""
@@ -544,20 +756,47 @@ def plan_import(session: Session, harvest: Harvest, table: list[list[str]]) -> I
 # --- writing the import -------------------------------------------------------
 
 
+def _with_actors(values: OutcomeCreate, ids: dict[int, int]) -> OutcomeCreate:
+    """Return `values` with the placeholders of new actors replaced by their ids."""
+    changed = values.changed_actor_id
+    return values.model_copy(
+        update={
+            "changed_actor_id": ids.get(changed, changed) if changed is not None else None,
+            "contributor_ids": [ids.get(i, i) for i in values.contributor_ids],
+        }
+    )
+
+
 def run_import(session: Session, harvest: Harvest, plan: ImportPlan, *, by: User | None) -> None:
-    """Create and update the outcomes `plan` holds; refuse if it has any problem."""
-    if not plan.ok:
+    """Create and update the outcomes `plan` holds; refuse if it has any problem or a name
+    without a chosen actor. New actors are created and every choice is remembered."""
+    if not plan.checked:
         raise SpreadsheetError(N_("The file has problems; nothing was imported."))
+    if plan.unmatched:
+        raise SpreadsheetError(
+            N_("Choose an actor for every name that matches none; nothing was imported.")
+        )
     access.require(session, by, Action.IMPORT_OUTCOMES, Target(group_id=harvest.group_id))
+    ids: dict[int, int] = {}
+    for placeholder, name in plan.names.items():
+        actor = reconciliation.create_named_actor(
+            session, name.typed, plan.new_kinds.get(name.key), plan.municipality_id, by=by
+        )
+        ids[placeholder] = actor.id or 0
+    for key, actor_id in plan.chosen.items():
+        reconciliation.remember(
+            session, key, ids.get(actor_id, actor_id), plan.municipality_id, by=by
+        )
     for planned in plan.rows:
         if planned.action == "unchanged":
             continue
+        values = _with_actors(planned.values, ids)
         question = planned.question_id if planned.sets_question else outcomes.UNSET
         if planned.outcome_id is None:
             outcomes.record_outcome(
                 session,
                 harvest,
-                planned.values,
+                values,
                 by=by,
                 confirm_warnings=True,
                 codes=planned.codes or None,
@@ -568,7 +807,7 @@ def run_import(session: Session, harvest: Harvest, plan: ImportPlan, *, by: User
             outcomes.update_outcome(
                 session,
                 outcome,
-                planned.values,
+                values,
                 outcome.version,
                 by=by,
                 confirm_warnings=True,
@@ -586,9 +825,19 @@ def import_outcomes(
     *,
     by: User | None,
     dry_run: bool = False,
+    choices: Mapping[str, NameChoice] | None = None,
+    translations: Sequence[Translate] = (),
 ) -> ImportPlan:
-    """Check a spreadsheet and, when every row is valid and not `dry_run`, import it all."""
-    plan = plan_import(session, harvest, read_table(content, filename))
+    """Check a spreadsheet and, when every row is valid, every name has an actor and not
+    `dry_run`, import it all."""
+    plan = plan_import(
+        session,
+        harvest,
+        read_table(content, filename),
+        by=by,
+        choices=choices,
+        translations=translations,
+    )
     if plan.ok and not dry_run:
         run_import(session, harvest, plan, by=by)
     return plan

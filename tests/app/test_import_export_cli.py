@@ -148,10 +148,9 @@ def test_an_invalid_row_imports_nothing_and_lists_every_problem(runner, setup, s
     )
     result = _invoke(runner, "import", "outcomes", path, "--harvest", "test-harvest")
     assert result.exit_code == 1
-    assert "Række 3, kolonne changed_actor" in result.output
-    assert "Ingen Sådan Aktør" in result.output
-    assert "Række 4, kolonne title" in result.output
-    assert "Række 4, kolonne when" in result.output
+    assert "'Ingen Sådan Aktør' (rækker 3)" in result.output
+    assert "Række 4, kolonne titel" in result.output
+    assert "Række 4, kolonne hvornår" in result.output
     assert "intet blev importeret" in result.output
     assert _count(session) == 1
 
@@ -177,4 +176,5 @@ def test_cli_import_speaks_english_when_asked(runner, setup, tmp_path, monkeypat
     path = tmp_path / "bad.csv"
     path.write_text("title,changed_actor,change\nX,Nobody,Y\n", encoding="utf-8")
     result = _invoke(runner, "import", "outcomes", path, "--harvest", "test-harvest")
-    assert "Row 2, column changed_actor: No actor is called 'Nobody'" in result.output
+    assert "These names match no actor exactly" in result.output
+    assert "'Nobody' (rows 2)" in result.output and "--actors" in result.output

@@ -84,12 +84,14 @@ def test_every_problem_is_listed_by_row_and_nothing_is_imported(session, setup):
     assert not plan.ok and not plan.written
     found = {(p.row, p.column) for p in plan.problems}
     assert found == {
-        (3, "changed_actor"),
         (4, "social_capital_form"),
         (5, "when"),
         (6, "sources"),
     }
     assert any(p.message == CPR_MESSAGE for p in plan.problems)
+    assert [(n.typed, n.places) for n in plan.unmatched] == [
+        ("Ukendt Forening", [(3, "changed_actor")])
+    ]
     assert not any("070761" in str(p.params) for p in plan.problems)
     assert len(session.exec(select(Outcome)).all()) == 0
 
@@ -99,7 +101,7 @@ def test_unknown_contributors_and_too_many_codes_are_problems(session, setup):
     row = ROW.replace("Peer-gruppen", "Nogen Andre")
     plan = _import(session, harvest, _csv(row))
     columns = {p.column: p for p in plan.problems}
-    assert columns["contributors"].params == {"name": "Nogen Andre"}
+    assert [(n.typed, n.places) for n in plan.unmatched] == [("Nogen Andre", [(2, "contributors")])]
     assert "type_of_change" in columns  # one code only in this dimension
 
 
