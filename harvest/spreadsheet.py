@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 from sqlmodel import Session, col, select
 
-from harvest import access, coding, outcomes
+from harvest import access, coding, duplicates, outcomes
 from harvest import actor_reconciliation as reconciliation
 from harvest.access import Action, Target
 from harvest.actor_names import match_actor, name_key
@@ -748,9 +748,44 @@ def plan_import(
         if not any(cells.values()) and not any(str(c).strip() for c in raw):
             continue
         _check_row(ctx, _Row(number, plan), cells, seen)
+    _flag_duplicates(ctx)
     if not plan.rows and not plan.problems:
         raise SpreadsheetError(N_("The file has no outcome rows below its header."))
     return plan
+
+
+def _flag_duplicates(ctx: _Context) -> None:
+    """Warn of new rows that look like an outcome already in the harvest."""
+    rows = [r for r in ctx.plan.rows if r.action == "create"]
+    found = duplicates.possible_duplicates_of_rows(
+        ctx.session,
+        ctx.harvest,
+        [
+            {
+                "changed_actor_id": r.values.changed_actor_id
+                if (r.values.changed_actor_id or 0) > 0
+                else None,
+                "title": r.values.title,
+                "change": r.values.change,
+            }
+            for r in rows
+        ],
+        viewer=ctx.by,
+        system=ctx.by is None,
+    )
+    for index, candidates in sorted(found.items()):
+        for candidate in candidates[:3]:
+            ctx.plan.warnings.append(
+                RowNote(
+                    rows[index].row,
+                    "title",
+                    N_(
+                        "This row looks like outcome %(id)s, '%(title)s': check that it is "
+                        "not the same outcome before you import."
+                    ),
+                    {"id": candidate.id, "title": candidate.title},
+                )
+            )
 
 
 # --- writing the import -------------------------------------------------------

@@ -4,7 +4,7 @@ questions as text, near-miss actor names reconciled once and remembered, warning
 import pytest
 from sqlmodel import select
 
-from harvest import coding, groups, merging, spreadsheet
+from harvest import coding, groups, merging, sheet_export, spreadsheet
 from harvest.actor_reconciliation import NameChoice, mapping_choices, similarity
 from harvest.models import Actor, ActorAlias, Outcome
 from harvest.report import harvest_outcomes
@@ -114,10 +114,11 @@ def test_export_then_import_of_the_imported_sheet_changes_nothing(session, outsi
     spreadsheet.run_import(
         session, harvest, _plan(session, harvest, choices=_choices(outside)), by=None
     )
-    exported = spreadsheet.write_xlsx(spreadsheet.export_table(session, harvest))
-    plan = _plan(session, harvest, exported)
-    assert plan.ok, (plan.problems, plan.unmatched)
-    assert [r.action for r in plan.rows] == ["unchanged"] * 3
+    for language, translate in (("en", str), ("da", danish().gettext)):
+        table = sheet_export.export_table(session, harvest, language=language, translate=translate)
+        plan = _plan(session, harvest, sheet_export.write_xlsx(table))
+        assert plan.ok, (language, plan.problems, plan.unmatched)
+        assert [r.action for r in plan.rows] == ["unchanged"] * 3
 
 
 def test_create_as_new_makes_the_actor_in_the_harvests_municipality(session, outside):
@@ -224,3 +225,19 @@ def test_a_choice_of_an_actor_that_does_not_exist_leaves_the_name_open(session, 
     plan = _plan(session, outside["harvest"], choices=choices)
     assert [n.typed for n in plan.unmatched] == ["Rotary"]
     assert not plan.ok
+
+
+def test_a_row_like_an_outcome_already_there_is_flagged_as_a_possible_duplicate(session, outside):
+    harvest = outside["harvest"]
+    spreadsheet.run_import(
+        session, harvest, _plan(session, harvest, choices=_choices(outside)), by=None
+    )
+    rows = [list(r) for r in ROWS]
+    rows[0][0] = "X-01"  # someone else's copy of the first row under another id
+    rows[0][1] = str(rows[0][1]).replace(" ", "\u00a0", 1) + " \u2013 igen"
+    plan = _plan(session, harvest, outside_workbook(rows))
+    assert plan.ok, plan.problems
+    assert [r.action for r in plan.rows] == ["create", "unchanged", "unchanged"]
+    first = session.scalars(select(Outcome).where(Outcome.ref == "H-01")).one()
+    flagged = [(w.row, w.params.get("id")) for w in plan.warnings if "id" in w.params]
+    assert flagged == [(2, first.id)]
