@@ -19,6 +19,8 @@ from harvest.models import CodingScheme, Harvest, HarvestQuestion, User, utcnow
 from harvest.records import creating, editing, parts_of
 from harvest.schemas import HarvestCreate, QuestionText, validate
 
+RESERVED_SLUGS = frozenset({"new"})  # /harvests/new is the page that makes one
+
 
 def harvest_by_slug(session: Session, slug: str) -> Harvest:
     """Return the harvest with `slug` or raise `NotFound`."""
@@ -80,7 +82,8 @@ def create_harvest(
     """Validate and add a harvest with its questions, coded with `scheme` (else the default)."""
     access.require(session, by, Action.DESIGN_HARVEST)
     values = data if isinstance(data, HarvestCreate) else validate(HarvestCreate, data)
-    if session.scalars(select(Harvest.id).where(col(Harvest.slug) == values.slug)).first():
+    taken = session.scalars(select(Harvest.id).where(col(Harvest.slug) == values.slug)).first()
+    if taken or values.slug in RESERVED_SLUGS:
         raise ValidationFailed({"slug": (N_("That short name is already taken."), {})})
     scheme = scheme or ensure_default_scheme(session)
     harvest = Harvest(slug=values.slug, coding_scheme_id=scheme.id, **_resolve(session, values))

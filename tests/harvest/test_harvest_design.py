@@ -119,3 +119,10 @@ def test_progress_counts_statuses_and_open_questions(session, harvest, create_ou
     assert found.by_status["final"] == 0 and found.outcomes == 2
     assert [q.text for q in found.unanswered_questions] == QUESTIONS[1:]
     assert (found.answered, found.pending) == (0, 0)
+
+
+def test_the_short_name_new_is_refused_because_it_names_the_page_that_makes_one(session):
+    data = {"slug": "new", "title": "Ny", "period_start": "2026-01-01", "period_end": "2026-12-31"}
+    with pytest.raises(ValidationFailed) as refused:
+        harvests.create_harvest(session, data, by=None)
+    assert "slug" in refused.value.errors
