@@ -72,6 +72,8 @@ def _good_values(session: Session) -> dict[tuple[str, str], str]:
     return {
         ("", "actor_id"): first(Actor),
         ("", "outcome_id"): first(Outcome),
+        ("", "other_id"): str(session.exec(select(Outcome.id).order_by(Outcome.id.desc())).first()),
+        ("", "comment_id"): "1",
         ("", "tie_id"): first(Tie),
         ("", "need_id"): first(InformationNeed),
         ("", "question_id"): first(HarvestQuestion),
