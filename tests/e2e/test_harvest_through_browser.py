@@ -8,63 +8,27 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
+from tests.app.test_mail import Inbox
 from tests.e2e.helpers import login, serious_violations
+from tests.e2e.test_import_browser import ROWS as OUTSIDE_ROWS
 from tests.harvest.outside_sheet import outside_workbook
 from tests.processes import free_port, serve, stop
 
 BASE = "https://brobyg.example.dk"
 EVALUATOR = "evaluator@brobyg.example.dk"
 SLUG = "gennemloeb-helsingor"
+# The import test's outside rows, ready for substantiation, the second question by its text.
 ROWS = [
-    [
-        "H-LOOP-01",
-        "Rotary låner mødelokalet ud til peer-gruppen",
-        "Rotary",
-        "Klubben låner sit mødelokale ud hver anden tirsdag",
-        "2025-03",
-        "Helsingør",
-        "Gruppen har et fast sted at mødes",
-        "Implementeringsgruppen spurgte klubben",
-        "",
-        "Praksis",
-        "Ja",
-        "Klar",
-        "1",
-    ],
-    [
-        "H-LOOP-02",
-        "Peer-gruppen tager nye deltagere med",
-        "Deltagere i peer-gruppen Helsingør",
-        "Deltagerne tager selv nye med til møderne",
-        "2025-03\u00a0\u2013\u00a02025-05",
-        "Helsingør",
-        "Flere får et netværk",
-        "Bibliotekets introduktionsmøde",
-        "",
-        "relationship",
-        "nej",
-        "klar",
-        "Hvad gør foreningerne anderledes?",
-    ],
+    [f"H-LOOP-0{number}", *row[1:11], "Klar", question]
+    for number, (row, question) in enumerate(
+        zip(OUTSIDE_ROWS, ("1", "Hvad gør foreningerne anderledes?"), strict=True), start=1
+    )
 ]
-
-
-class Inbox:
-    """What the local SMTP server received."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
 
 
 @pytest.fixture
