@@ -187,7 +187,7 @@ def create(slug: str) -> Any:
         for outcome in chosen:
             record, token = service.request_substantiation(db(), outcome, values, by=user)
             link = _link(token)
-            letter = _request_letter(record, outcome, harvest, link)
+            letter = request_letter(record, outcome, harvest, link)
             links.append((record, outcome, link, letter))
     except ValidationFailed as error:
         show_errors(form, error)
@@ -208,9 +208,10 @@ def _concerns(chosen: list[Any], values: service.SubstantiationRequest) -> list[
     return found
 
 
-def _request_letter(
+def request_letter(
     record: Substantiation, outcome: Any, harvest: Harvest, link: str
 ) -> mail.Letter:
+    """Send (or queue) the substantiation request with its personal `link`."""
     return mail.send(
         record.email,
         "substantiation_request",

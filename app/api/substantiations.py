@@ -16,6 +16,7 @@ from app.api.parsing import body, flag, page_answer, query, record_answer, versi
 from app.audit import note
 from app.database import AfterCommit, db
 from app.links import external_url
+from app.substantiation import request_letter
 from harvest import access, harvests, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
@@ -93,16 +94,8 @@ def substantiations_create() -> Any:
     request = {k: v for k, v in data.items() if k in (*CHANGEABLE, "expires_in_days", "language")}
     record, token = service.request_substantiation(db(), outcome, request, by=caller())
     harvest = harvests.get_harvest(db(), outcome.harvest_id)
-    letter = mail.send(
-        record.email,
-        "substantiation_request",
-        record.language,
-        name=record.name,
-        role=record.role,
-        harvest=harvest.title,
-        outcome=outcome.title,
-        expires=record.expires_at.strftime("%Y-%m-%d"),
-        link=external_url("substantiation.respond", token=token),
+    letter = request_letter(
+        record, outcome, harvest, external_url("substantiation.respond", token=token)
     )
     return AfterCommit(lambda: _with_link(record, token, 201, letter))
 
