@@ -5,7 +5,10 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from app.auth import signed_in_user
 from app.database import db
+from harvest import access
+from harvest.access import Action
 from harvest.overview import knowledge_base_overview
 from harvest.retention import RetentionSettings
 
@@ -46,7 +49,11 @@ def _navigation() -> dict[str, Any]:
             current = next((e for e, _, section in items if section == request.blueprint), None)
         return [(endpoint, label, endpoint == current) for endpoint, label, _ in items]
 
-    return {"nav_items": nav_items}
+    def may(action: str) -> bool:
+        """Tell whether the signed-in user may do `action` somewhere (to offer its link)."""
+        return access.may_somewhere(db(), signed_in_user(), Action(action))
+
+    return {"nav_items": nav_items, "may": may}
 
 
 @bp.route("/")

@@ -478,8 +478,8 @@ def move(outcome_id: int) -> Any:
     workflow.move_outcome(db(), outcome, harvest, form.status.data or "", version, by=user)
     flash(_("The status is now: %(status)s.", status=_status_label(outcome.status)), "success")
     letters = []
-    evaluating = user is not None and user.role in ("evaluator", "admin")
-    if evaluating and workflow.returned_for_review(before, outcome.status):
+    returned = workflow.returned_for_review(before, outcome.status)
+    if returned and access.may(db(), user, Action.ANALYSE):
         link = external_url("outcomes.detail", outcome_id=outcome_id)
         for member in workflow.group_members(db(), harvest, besides=user):
             letters.append(
@@ -649,20 +649,25 @@ def _labels() -> dict[str, Any]:
 
 
 HARVEST_ACTIONS = (
-    ("substantiation.harvest", _l("Substantiation")),
-    ("coding.harvest", _l("Coding")),
-    ("analysis.harvest", _l("Analysis")),
-    ("imports.new", _l("Import outcomes")),
-    ("reports.interpretation_page", _l("Interpretation")),
-    ("reports.harvest_report", _l("Harvest report")),
+    ("substantiation.harvest", _l("Substantiation"), Action.SUBSTANTIATE),
+    ("coding.harvest", _l("Coding"), Action.ANALYSE),
+    ("analysis.harvest", _l("Analysis"), Action.ANALYSE),
+    ("imports.new", _l("Import outcomes"), Action.IMPORT_OUTCOMES),
+    ("reports.interpretation_page", _l("Interpretation"), Action.ANALYSE),
+    ("reports.harvest_report", _l("Harvest report"), Action.ANALYSE),
 )
 
 
 @bp.app_context_processor
 def _harvest_actions() -> dict[str, Any]:
     def harvest_actions() -> list[tuple[str, Any]]:
-        """Return the evaluator's tools for a harvest that this app has, in order."""
-        return [(e, label) for e, label in HARVEST_ACTIONS if e in current_app.view_functions]
+        """Return the harvest tools this app has that the policy lets the user use, in order."""
+        user = signed_in_user()
+        return [
+            (e, label)
+            for e, label, action in HARVEST_ACTIONS
+            if e in current_app.view_functions and access.may(db(), user, action)
+        ]
 
     return {"harvest_actions": harvest_actions}
 

@@ -312,3 +312,12 @@ def test_coding_pages_render_and_write_nothing_on_get(client, setup, session, la
     session.rollback()
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(ChangeRecord)) == before
+
+
+def test_the_harvest_page_offers_only_the_tools_the_policy_grants(client, setup):
+    coding_link = 'href="/harvests/test-harvest/coding"'
+    _login(client, "member@example.dk")
+    assert coding_link not in client.get("/harvests/test-harvest").get_data(as_text=True)
+    client.post("/logout")
+    _login(client)
+    assert coding_link in client.get("/harvests/test-harvest").get_data(as_text=True)
