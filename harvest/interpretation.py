@@ -9,6 +9,7 @@ Texts are stored as Markdown; rendering is the caller's. Must not import `app` o
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from harvest import access
@@ -211,8 +212,11 @@ def save_interpretation(
         record = Interpretation(
             harvest_id=harvest.id or 0, overall=values.overall.strip(), publish=values.publish
         )
-        with creating(session, record, by=by):
-            _set_answers(session, record, values.answers)
+        try:
+            with session.begin_nested(), creating(session, record, by=by):
+                _set_answers(session, record, values.answers)
+        except IntegrityError:  # another first save won the race: theirs is the stored one
+            raise StaleVersion(interpretation_of(session, harvest)) from None
         return record
     if version is None:
         raise StaleVersion(current)

@@ -190,3 +190,20 @@ def test_json_and_xlsx_carry_the_answers(session, harvest, create_outcome):
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[1] == [1, "Hvem henviser nu?", "Svar", f"{outcome.id}. Koret åbner"]
     assert rows[-1] == ["Overall interpretation", "Samlet", None, None]
+
+
+def test_two_first_saves_at_once_give_the_later_one_the_stored_record(
+    session, harvest, monkeypatch
+):
+    interpretation.save_interpretation(
+        session, harvest, InterpretationInput(overall="Den første"), None, by=None
+    )
+    looked_up = interpretation.interpretation_of
+    reads = iter([None])  # the second saver read "none yet" just before the first row arrived
+    monkeypatch.setattr(interpretation, "interpretation_of", lambda *a: next(reads, looked_up(*a)))
+    with pytest.raises(StaleVersion) as stale:
+        interpretation.save_interpretation(
+            session, harvest, InterpretationInput(overall="Den anden"), None, by=None
+        )
+    assert stale.value.current.overall == "Den første"
+    assert looked_up(session, harvest).overall == "Den første"
