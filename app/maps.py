@@ -458,7 +458,7 @@ def actor_pages() -> str:
     base: str = current_app.config.get("BASE_URL", "")
     if not base:
         return ""
-    path = current_app.url_map.bind("").build("directory.detail", {"actor_id": 0})
+    path = current_app.url_map.bind("").build("directory.actor", {"actor_id": 0})
     return base.rstrip("/") + path.removesuffix("0")
 
 

@@ -4,11 +4,9 @@ round-tripping unchanged, and hostile names intact in each."""
 
 import io
 import json
-from pathlib import Path
 
 import networkx as nx
 import pytest
-import xmlschema
 from defusedxml.ElementTree import fromstring
 from openpyxl import Workbook, load_workbook
 
@@ -17,9 +15,9 @@ from network import exports, kumu_import
 from network.graph import GraphFilters
 from network.maps import prepare_map
 from network.render import Labels, standalone_html
+from tests.network.gexf_schema import NS as GEXF
+from tests.network.gexf_schema import valid_gexf
 
-GEXF = "{http://gexf.net/1.3}"
-SCHEMAS = Path(__file__).parent / "schemas" / "gexf-1.3"
 HOSTILE = (
     "=cmd|' /C calc'!A0",
     "<script>alert('x')</script>",
@@ -66,17 +64,6 @@ def hostile(session, create_municipality, create_actor, create_tie):
     return prepare_map(session, GraphFilters())
 
 
-@pytest.fixture(scope="module")
-def gexf_schema():
-    return xmlschema.XMLSchema(SCHEMAS / "gexf.xsd")
-
-
-def _valid_gexf(schema, content):
-    """Return the GEXF document's root once the GEXF 1.3 schema accepts it."""
-    schema.validate(io.BytesIO(content))
-    return fromstring(content)
-
-
 def test_graphml_reads_back_every_attribute_of_actors_and_ties(hostile):
     content = exports.export_graph(hostile, "graphml")
     loaded = nx.read_graphml(io.BytesIO(content))
@@ -112,10 +99,10 @@ def test_an_actor_without_ties_is_in_every_graph_file(view, tmp_path):
     assert len(gexf.findall(f".//{GEXF}edge")) == 2
 
 
-def test_gexf_without_dates_is_static_and_valid(session, create_actor, create_tie, gexf_schema):
+def test_gexf_without_dates_is_static_and_valid(session, create_actor, create_tie):
     a, b = create_actor(name="Uden dato A"), create_actor(name="Uden dato B")
     create_tie(a, b)
-    root = _valid_gexf(gexf_schema, exports.to_gexf(prepare_map(session, GraphFilters())))
+    root = valid_gexf(exports.to_gexf(prepare_map(session, GraphFilters())))
     assert root.get("version") == "1.3"
     graph = root.find(f"{GEXF}graph")
     assert graph.get("mode") == "static" and graph.get("timeformat") is None
@@ -123,9 +110,9 @@ def test_gexf_without_dates_is_static_and_valid(session, create_actor, create_ti
     assert root.find(f".//{GEXF}edge").get("type") == "mutual"  # a collaboration
 
 
-def test_gexf_with_dates_is_dynamic_with_a_spell_per_dated_tie(hostile, gexf_schema):
+def test_gexf_with_dates_is_dynamic_with_a_spell_per_dated_tie(hostile):
     content = exports.to_gexf(hostile)
-    root = _valid_gexf(gexf_schema, content)
+    root = valid_gexf(content)
     graph = root.find(f"{GEXF}graph")
     assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
     assert b'start=""' not in content and b'end=""' not in content
@@ -140,8 +127,8 @@ def test_gexf_with_dates_is_dynamic_with_a_spell_per_dated_tie(hostile, gexf_sch
     assert sorted(map(len, (s[0] for s in spells.values() if s))) == [1, 1, 2]
 
 
-def test_gexf_keeps_hostile_names_directions_and_parallel_ties(hostile, gexf_schema):
-    root = _valid_gexf(gexf_schema, exports.to_gexf(hostile))
+def test_gexf_keeps_hostile_names_directions_and_parallel_ties(hostile):
+    root = valid_gexf(exports.to_gexf(hostile))
     labels = {n.get("label") for n in root.iter(f"{GEXF}node")}
     assert labels >= set(HOSTILE)
     names = {v.get("value") for v in root.iter(f"{GEXF}attvalue") if v.get("for") == "name"}
