@@ -2,6 +2,7 @@
 worker` and the synthetic municipality of `brobyg demo --scale N`: the social-capital
 graph from the command line."""
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -160,11 +161,7 @@ def import_graph(file: Path) -> None:
             _(
                 "%(sheet)s row %(row)s, %(column)s: Brobyg keeps '%(kept)s'; the file says "
                 "'%(given)s'.",
-                sheet=difference.sheet,
-                row=difference.row,
-                column=difference.column,
-                kept=difference.kept,
-                given=difference.given,
+                **asdict(difference),
             )
         )
     if result.differences:
