@@ -2,6 +2,7 @@
 worker` and the synthetic municipality of `brobyg demo --scale N`: the social-capital
 graph from the command line."""
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ def export_graph(municipality: str | None, as_of: Any, fmt: str, output: str) ->
 @user_errors
 def map_command(municipality: str | None, as_of: Any, output: str) -> None:
     """Write the interactive map as one self-contained HTML file that works offline."""
-    from app.maps import labels
+    from app.maps import actor_pages, labels
     from network.render import standalone_html
 
     with db.unit_of_work(_engine()) as session:
@@ -102,7 +103,7 @@ def map_command(municipality: str | None, as_of: Any, output: str) -> None:
             title = _("Map of %(name)s", name=municipality_by_slug(session, municipality).name)
         else:
             title = _("Map of every municipality")
-        html = standalone_html(view, labels(), title=title)
+        html = standalone_html(view, labels(), title=title, actor_url=actor_pages())
     write_output(output, html.encode("utf-8"))
     if output != "-":
         click.echo(
@@ -148,13 +149,30 @@ def import_graph(file: Path) -> None:
     click.echo(
         _(
             "Imported: %(actors)s actors and %(ties)s ties created; %(known_actors)s actors and "
-            "%(known_ties)s ties were already there.",
+            "%(known_ties)s ties were already there unchanged.",
             actors=result.actors_created,
             ties=result.ties_created,
-            known_actors=result.actors_existing,
-            known_ties=result.ties_existing,
+            known_actors=result.actors_unchanged,
+            known_ties=result.ties_unchanged,
         )
     )
+    for difference in result.differences:
+        click.echo(
+            _(
+                "%(sheet)s row %(row)s, %(column)s: Brobyg keeps '%(kept)s'; the file says "
+                "'%(given)s'.",
+                **asdict(difference),
+            )
+        )
+    if result.differences:
+        click.echo(
+            _(
+                "%(actors)s actors and %(ties)s ties already there differ from the file; "
+                "Brobyg kept its own values (change them in Brobyg).",
+                actors=result.actors_differing,
+                ties=result.ties_differing,
+            )
+        )
 
 
 def load_synthetic(size: int) -> None:

@@ -448,7 +448,18 @@ def standalone(view: MapView) -> str:
         lang=str(get_locale() or "da"),
         size=_size() if request else "degree",
         municipalities={m.slug: m.name for m in actors.list_municipalities(db())},
+        actor_url=actor_pages(),
     )
+
+
+def actor_pages() -> str:
+    """Return where a standalone map's actors link to: their pages on the served site
+    (BROBYG_BASE_URL), or "" (no links) when no base URL is set, as a file has no site."""
+    base: str = current_app.config.get("BASE_URL", "")
+    if not base:
+        return ""
+    path = current_app.url_map.bind("").build("directory.actor", {"actor_id": 0})
+    return base.rstrip("/") + path.removesuffix("0")
 
 
 @bp.route("/forandring")

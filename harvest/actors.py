@@ -80,8 +80,15 @@ def actor_by_slug(session: Session, slug: str) -> Actor:
 
 
 def actor_by_name(session: Session, name: str) -> Actor | None:
-    """Return the actor whose name matches `name`, ignoring case and surrounding space."""
-    query = select(Actor).where(func.lower(Actor.name) == name.strip().lower())
+    """Return the actor whose name matches `name`, ignoring case and surrounding space.
+
+    The exact name is tried first: SQLite's `lower` folds only ASCII, so `Æ` and `æ` differ
+    there, yet the name as Brobyg wrote it is always found."""
+    text = name.strip()
+    exact = session.scalars(select(Actor).where(col(Actor.name) == text)).first()
+    if exact is not None:
+        return exact
+    query = select(Actor).where(func.lower(Actor.name) == text.lower())
     return session.scalars(query).first()
 
 

@@ -44,6 +44,7 @@ from harvest.models import (
     Substantiation,
     SubstantiationStatus,
 )
+from harvest.workbooks import keep_sheet_as_text
 
 Translate = Callable[[str], str]
 
@@ -680,11 +681,7 @@ def add_summary_sheets(
     if report.shows_interpretation and report.has_answers:
         _interpretation_sheet(book.create_sheet("interpretation"), report, t)
     for each in book.worksheets[1:]:
-        for row_cells in each.iter_rows():
-            for cell in row_cells:
-                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+        keep_sheet_as_text(each)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -38,9 +38,9 @@ from harvest.models import (
 from harvest.report import CODE_COLUMNS, COLUMNS, STATUS_LABELS, ReportOutcome, Translate
 from harvest.report import harvest_outcomes as gather_outcomes
 from harvest.sheet_columns import header_for
+from harvest.workbooks import is_formula_like, keep_as_text
 
 SEPARATOR = ";"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PARTS = ("outcome", "significance", "contribution")
 VERDICT_COLUMNS = tuple(f"verdict_{part}" for part in PARTS)
 TRAILING_COLUMNS = (*VERDICT_COLUMNS, "substantiations", "contributed_to", "contributed_from")
@@ -222,10 +222,6 @@ def export_table(
     )
 
 
-def _is_formula_like(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
 def write_csv(table: OutcomeTable) -> bytes:
     """Return `table` as CSV the way Danish Excel reads it: UTF-8 with a BOM, semicolons.
 
@@ -234,7 +230,7 @@ def write_csv(table: OutcomeTable) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     for row in table.cells():
-        writer.writerow(["'" + v if _is_formula_like(v) else v for v in row])
+        writer.writerow(["'" + v if is_formula_like(v) else v for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -263,10 +259,7 @@ def _add_dropdowns(workbook: Any, sheet: Worksheet, table: OutcomeTable) -> None
             used += 1
             letter = get_column_letter(used)
             for row, value in enumerate(values, start=1):
-                cell = lists.cell(row=row, column=used, value=value)
-                if _is_formula_like(value):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+                keep_as_text(lists.cell(row=row, column=used, value=value))
             formula = f"{quote_sheetname(LISTS_TITLE)}!${letter}$1:${letter}${len(values)}"
         column = get_column_letter(table.keys.index(key) + 1)
         validation = DataValidation(
@@ -303,9 +296,7 @@ def write_xlsx(table: OutcomeTable) -> bytes:
     top = Alignment(vertical="top")
     for row_cells in sheet.iter_rows(min_row=2):
         for index, cell in enumerate(row_cells):
-            if _is_formula_like(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            keep_as_text(cell)
             cell.alignment = wrap if index in wrapped or "\n" in str(cell.value or "") else top
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -51,7 +51,6 @@ MAX_COLUMNS = 200
 _TOO_WIDE = N_("A sheet has more than %(limit)s columns: it cannot be imported.")
 MAX_CELL = 20_000
 SEPARATOR = ";"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
 
 _FIELD_COLUMNS = {

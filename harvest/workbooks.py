@@ -1,12 +1,14 @@
-"""Guarding XLSX workbooks before openpyxl opens them: the unpacked size of the archive
+"""Guarding XLSX workbooks: before openpyxl opens one, the unpacked size of the archive
 and each sheet's declared dimension are checked first, cheaply, so that a small file
-cannot make the server fill gigabytes of empty cells. Must not import `app` or Flask.
+cannot make the server fill gigabytes of empty cells; and, in every workbook or CSV file
+Brobyg writes, text a spreadsheet would run as a formula is kept as text (one guard for
+all of them). Must not import `app` or Flask.
 """
 
 import io
 import re
 import zipfile
-from typing import IO
+from typing import IO, Any
 
 from defusedxml.ElementTree import iterparse
 from openpyxl.utils.cell import column_index_from_string
@@ -16,6 +18,7 @@ from harvest.errors import N_, BrobygError
 SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV/formula injection
 
 
 class WorkbookRefused(BrobygError):
@@ -72,3 +75,22 @@ def check_workbook(content: bytes, *, max_unpacked: int, max_rows: int, max_colu
         raise
     except Exception:  # noqa: BLE001 - a broken archive or XML (or defusedxml's refusal) is the file's
         raise WorkbookRefused() from None
+
+
+def is_formula_like(value: Any) -> bool:
+    """Tell whether a spreadsheet would run `value` as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def keep_as_text(cell: Any) -> None:
+    """Make an openpyxl cell that holds formula-like text a plain text cell (quote prefix)."""
+    if is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def keep_sheet_as_text(sheet: Any) -> None:
+    """Keep every formula-like text in an openpyxl worksheet as text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            keep_as_text(cell)

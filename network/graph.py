@@ -122,6 +122,7 @@ ACTOR_COLUMNS = (
     col(Actor.sector),
     col(Actor.tier),
     col(Actor.municipality_id),
+    col(Actor.tags),
 )
 
 
@@ -264,6 +265,7 @@ def build_graph(
             sector=row.sector,
             tier=row.tier,
             municipality=slugs.get(row.municipality_id, "") if row.municipality_id else "",
+            tags=list(row.tags or []),
             context=context,
         )
     among = None

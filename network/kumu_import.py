@@ -3,8 +3,12 @@
 `Elements` rows (`Label`, `Type` = actor kind, `Sector`, `Tier`, `Municipality`,
 `Tags` joined by `|`) add actors; a label that names an existing actor is used as
 it is. `Connections` rows (`From`, `To`, `Type` = tie kind, `Start`, `End`,
-`Strength`) add ties between actors named by label; an existing tie is kept. The
-`Form` column is ignored: forms are derived by `harvest.ties.derive_tie_form`.
+`Strength`) add ties between actors named by label; an existing tie is kept. A row
+that names an existing actor or tie counts as unchanged when its columns say what
+Brobyg holds, else each differing column is reported (Brobyg keeps its own value), so
+re-importing Brobyg's own export reports every row unchanged. The `Form` and
+`Direction` columns are ignored: forms are derived by `harvest.ties.derive_tie_form`,
+directions follow from the tie's kind.
 Rows go through `harvest.actors.create_actor` and `harvest.ties.create_tie`; any
 problem rolls the whole import back and lists every problem with its sheet and row.
 Must not import `app` or Flask.
@@ -19,7 +23,7 @@ from sqlmodel import Session
 
 from harvest.actors import actor_by_name, create_actor
 from harvest.errors import N_, BrobygError, ValidationFailed
-from harvest.models import User
+from harvest.models import Actor, Municipality, Tie, User
 from harvest.ties import create_tie, find_tie
 from harvest.workbooks import WorkbookRefused, check_workbook
 
@@ -29,14 +33,28 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 
 
+@dataclass(frozen=True)
+class Difference:
+    """A column of a row naming an existing actor or tie that says otherwise than Brobyg."""
+
+    sheet: str
+    row: int
+    column: str
+    kept: str  # what Brobyg holds, and keeps
+    given: str  # what the file says
+
+
 @dataclass
 class KumuImport:
     """What an import did, or would have done, and every problem found."""
 
     actors_created: int = 0
-    actors_existing: int = 0
+    actors_unchanged: int = 0
+    actors_differing: int = 0
     ties_created: int = 0
-    ties_existing: int = 0
+    ties_unchanged: int = 0
+    ties_differing: int = 0
+    differences: list[Difference] = field(default_factory=list)
     problems: list[tuple[str, int, str, str, dict[str, Any]]] = field(default_factory=list)
 
     @property
@@ -74,6 +92,42 @@ def _split(value: Any) -> list[str]:
     return [part.strip() for part in _text(value).split("|") if part.strip()]
 
 
+def _compare(
+    result: KumuImport, sheet: str, row: int, record: dict[str, Any], held: dict[str, str]
+) -> bool:
+    """Note each column of `record` that differs from what Brobyg `held`; tell if none did."""
+    same = True
+    for column, kept in held.items():
+        if column not in record:  # a sheet without the column says nothing about it
+            continue
+        given = "|".join(_split(record[column])) if column == "Tags" else _text(record[column])
+        if given != kept:
+            result.differences.append(Difference(sheet, row, column, kept, given))
+            same = False
+    return same
+
+
+def _actor_columns(session: Session, actor: Actor) -> dict[str, str]:
+    municipality = (
+        session.get(Municipality, actor.municipality_id) if actor.municipality_id else None
+    )
+    return {
+        "Type": actor.kind,
+        "Sector": actor.sector,
+        "Tier": str(actor.tier),
+        "Municipality": municipality.slug if municipality else "",
+        "Tags": "|".join(actor.tags or []),
+    }
+
+
+def _tie_columns(tie: Tie) -> dict[str, str]:
+    return {
+        "Start": tie.start.isoformat() if tie.start else "",
+        "End": tie.end.isoformat() if tie.end else "",
+        "Strength": str(tie.strength),
+    }
+
+
 def _problem(result: KumuImport, sheet: str, row: int, error: BrobygError) -> None:
     if isinstance(error, ValidationFailed):
         for fieldname, (message, params) in error.errors.items():
@@ -108,8 +162,12 @@ def import_kumu(session: Session, content: bytes, *, by: User | None) -> KumuImp
     savepoint = session.begin_nested()
     for row, record in _rows(book, "Elements"):
         label = _text(record.get("Label"))
-        if label and actor_by_name(session, label) is not None:
-            result.actors_existing += 1
+        existing = actor_by_name(session, label) if label else None
+        if existing is not None:
+            if _compare(result, "Elements", row, record, _actor_columns(session, existing)):
+                result.actors_unchanged += 1
+            else:
+                result.actors_differing += 1
             continue
         data = {
             "name": label,
@@ -138,8 +196,12 @@ def import_kumu(session: Session, content: bytes, *, by: User | None) -> KumuImp
         if ends["From"] is None or ends["To"] is None:
             continue
         kind = _text(record.get("Type"))
-        if find_tie(session, ends["From"].id or 0, ends["To"].id or 0, kind) is not None:
-            result.ties_existing += 1
+        tie = find_tie(session, ends["From"].id or 0, ends["To"].id or 0, kind)
+        if tie is not None:
+            if _compare(result, "Connections", row, record, _tie_columns(tie)):
+                result.ties_unchanged += 1
+            else:
+                result.ties_differing += 1
             continue
         tie_data: dict[str, Any] = {
             "source_id": ends["From"].id,

@@ -241,14 +241,18 @@ def standalone_html(
     lang: str = "da",
     size: str = "degree",
     municipalities: Mapping[str, str] | None = None,
+    actor_url: str = "",
 ) -> str:
-    """Return a self-contained HTML map: vis-network and the map script inline, no network."""
+    """Return a self-contained HTML map: vis-network and the map script inline, no network.
+
+    `actor_url` (the served site's actor pages, ending in `/`) links each actor to its
+    page; without it the file links nowhere, since a saved file has no site beside it."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("network", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    data = vis_data(view, labels, size=size, municipalities=municipalities)
+    data = vis_data(view, labels, size=size, municipalities=municipalities, actor_url=actor_url)
     names = {n: d["name"] for n, d in view.shown.nodes(data=True)}
     # Markup below wraps text already made safe for its place: json_block escapes <, > and &,
     # inline_script breaks every "</script"; the template escapes everything else.
@@ -264,4 +268,5 @@ def standalone_html(
         sectors=SECTOR_COLOURS,
         names=names,
         shown=view.shown,
+        actor_url=actor_url,
     )

@@ -55,8 +55,9 @@ EXTRA_PATHS[f"{PREFIX}/graph"] = {
         ],
         "responses": {
             "200": {
-                "description": "nodes (id, name, kind, sector, tier, municipality, metrics), "
-                "ties (id, source_id, target_id, kind, form, start, end, evidence: outcome ids) "
+                "description": "nodes (id, name, kind, sector, tier, municipality, tags, "
+                "metrics), ties (id, source_id, target_id, kind, direction, form, start, end, "
+                "evidence: outcome ids) "
                 "and graph-level metrics, saying whether betweenness was exact or sampled"
             },
             "401": {"description": "missing or bad token"},

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from app.cli import main
 from harvest.models import Actor, Outcome, Tie
+from tests.network.gexf_schema import NS as GEXF
+from tests.network.gexf_schema import valid_gexf
 
 
 @pytest.fixture
@@ -28,14 +30,59 @@ def _invoke(runner, *args):
     return runner.invoke(main, [str(a) for a in args])
 
 
-@pytest.mark.parametrize(("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
-def test_export_graph_loads_in_networkx(runner, town, tmp_path, fmt, reader):
-    path = tmp_path / f"g.{fmt}"
+def test_export_graph_graphml_loads_in_networkx(runner, town, tmp_path):
+    path = tmp_path / "g.graphml"
     result = _invoke(
-        runner, "export", "graph", "--municipality", "helsingor", "--format", fmt, "-o", path
+        runner, "export", "graph", "--municipality", "helsingor", "--format", "graphml", "-o", path
     )
     assert result.exit_code == 0, result.output
-    assert reader(path).number_of_nodes() == 3
+    assert nx.read_graphml(path).number_of_nodes() == 3
+
+
+def test_export_graph_gexf_matches_the_gexf_schema(runner, town, tmp_path):
+    path = tmp_path / "g.gexf"
+    result = _invoke(
+        runner, "export", "graph", "--municipality", "helsingor", "--format", "gexf", "-o", path
+    )
+    assert result.exit_code == 0, result.output
+    root = valid_gexf(path.read_bytes())
+    assert len(root.findall(f".//{GEXF}node")) == 3
+    assert root.find(f"{GEXF}graph").get("mode") == "dynamic"  # the tie has a start
+
+
+def test_kumu_export_imports_back_unchanged(runner, town, create_actor, session, tmp_path):
+    create_actor(name="=cmd|' /C calc'!A0", municipality="helsingor", tags=["æble", "grøn–liv"])
+    session.commit()
+    path = tmp_path / "kort.xlsx"
+    assert _invoke(runner, "export", "graph", "--format", "kumu", "-o", path).exit_code == 0
+    result = _invoke(runner, "import", "graph", path)
+    assert result.exit_code == 0, result.output
+    assert "0 aktører og 0 relationer oprettet; 4 aktører og 1 relationer" in result.output
+    assert "uændrede" in result.output and "Brobyg beholder" not in result.output
+
+
+def test_kumu_import_names_a_column_that_differs(runner, town, tmp_path):
+    path = _kumu(
+        tmp_path,
+        [("Label", "Type", "Sector", "Tier"), ("SIND", "association", "region", 2)],
+        [("From", "To", "Type")],
+    )
+    result = _invoke(runner, "import", "graph", path)
+    assert result.exit_code == 0, result.output
+    assert "Elements række 2, Sector: Brobyg beholder 'civil_society'" in result.output
+
+
+@pytest.mark.parametrize("base", ["", "https://brobyg.example.dk"])
+def test_map_links_actors_to_the_site_only_with_a_base_url(app, runner, town, tmp_path, base):
+    app.config["BASE_URL"] = base
+    path = tmp_path / "map.html"
+    assert _invoke(runner, "map", "-o", path).exit_code == 0
+    html = path.read_text(encoding="utf-8")
+    assert "file:" not in html
+    if base:
+        assert f'"actor_url":"{base}/aktoerer/"' in html and f'href="{base}/aktoerer/' in html
+    else:
+        assert '"actor_url":""' in html and "/aktoerer/" not in html
 
 
 def test_export_graph_json_to_stdout_and_kumu(runner, town, tmp_path):

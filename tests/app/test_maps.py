@@ -10,6 +10,8 @@ import pytest
 from harvest import harvests, outcomes
 from network.scale import add_synthetic_municipality, slug_for
 from tests.conftest import PASSWORD
+from tests.network.gexf_schema import NS as GEXF
+from tests.network.gexf_schema import valid_gexf
 
 EVIL = "<img src=x onerror=alert(1)>"
 CLOSER = "</script><script>alert(1)</script>"
@@ -253,14 +255,21 @@ def test_vis_network_is_served_from_the_package(client, town):
     assert client.get("/kort/map.js").status_code == 200
 
 
-@pytest.mark.parametrize(("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
-def test_downloads_load_in_networkx(client, town, fmt, reader, tmp_path):
+def _gexf_nodes(path):
+    return len(valid_gexf(path.read_bytes()).findall(f".//{GEXF}node"))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "reader"),
+    [("graphml", lambda p: nx.read_graphml(p).number_of_nodes()), ("gexf", _gexf_nodes)],
+)
+def test_downloads_load_in_networkx_or_match_the_gexf_schema(client, town, fmt, reader, tmp_path):
     response = client.get(f"/kort/hent.{fmt}?municipality=helsingor")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     path = tmp_path / f"m.{fmt}"
     path.write_bytes(response.data)
-    assert reader(path).number_of_nodes() == 5
+    assert reader(path) == 5
 
 
 def test_standalone_download_is_self_contained_and_escaped(client, town):
@@ -270,6 +279,15 @@ def test_standalone_download_is_self_contained_and_escaped(client, town):
     assert EVIL not in html and CLOSER not in html
     assert client.get("/kort/hent.kumu").status_code == 200
     assert client.get("/kort/hent.exe").status_code == 404
+
+
+def test_standalone_download_links_actors_to_the_site_only_with_a_base_url(app, client, town):
+    html = client.get("/kort/hent.html?municipality=helsingor").get_data(as_text=True)
+    assert '"actor_url":""' in html and "/aktoerer/" not in html
+    app.config["BASE_URL"] = "https://brobyg.example.dk"
+    html = client.get("/kort/hent.html?municipality=helsingor").get_data(as_text=True)
+    assert '"actor_url":"https://brobyg.example.dk/aktoerer/"' in html
+    assert 'href="https://brobyg.example.dk/aktoerer/' in html
 
 
 def test_timeline_lists_ties_added_with_their_outcomes(client, town):
