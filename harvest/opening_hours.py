@@ -124,9 +124,9 @@ def parse_rows(rows: list[Any]) -> list[dict[str, str]]:
             continue
         if day not in Weekday.__members__.values():
             raise HoursProblem(N_("Row %(row)s: choose a day of the week."), row=number)
-        if not (opens and closes):
+        start, end = (parse_time(t, number) if t else "" for t in (opens, closes))
+        if not (start and end):
             raise HoursProblem(N_("Row %(row)s: give both a from and a to time."), row=number)
-        start, end = parse_time(opens, number), parse_time(closes, number)
         if end <= start:
             raise HoursProblem(
                 N_(
