@@ -2,9 +2,9 @@
 
 Full-text search (Danish-aware, see `harvest.fulltext`) plus filters on kind, sector,
 activity (tag), target group, municipality, accessibility notes, when an actor is
-open (from its structured opening hours, `harvest.opening_hours`), and whether it has a tie to a municipal service; sorted by best match when
-searching, else by name; paged with `harvest.search.Page`. Also the facet values
-the filter dropdowns offer. Must not import `app` or Flask.
+open (from its structured opening hours, `harvest.opening_hours`), and whether it
+has a tie to a municipal service; sorted by best match when searching, else by name;
+paged with `harvest.search.Page`. Also the facet values the filter dropdowns offer. Must not import `app` or Flask.
 """
 
 import json
@@ -94,7 +94,7 @@ def _open_when(session: Session, when: OpenWhen) -> ColumnElement[bool]:
         def field(name: str) -> ColumnElement[str]:
             return func.json_extract(rows.c.value, f"$.{name}")
 
-    holds = [field("day").in_([day.value for day in rule.days])]
+    holds: list[ColumnElement[bool]] = [field("day").in_([day.value for day in rule.days])]
     if rule.opens_before is not None:
         holds.append(field("opens") < rule.opens_before)
     if rule.closes_after is not None:

@@ -16,10 +16,10 @@ start. A whole word includes its inflections: PostgreSQL stems with the `danish`
 configuration; SQLite has no Danish stemmer, so there a word also matches itself with
 a Danish ending (`ENDINGS`: "forening" finds "foreningerne", "kor" finds "koret", but
 "korte" is no form of "kor"). Names (weight A) count as vocabulary too, so "syng"
-finds "Syngeglad" by name. Both fold case, keep æ, ø and å, and rank the best matches first (title and
-name weigh most). The indexes and the triggers that keep them current are created by
-migration 0002 from `INDEXES`; the JSON lists they read are stored as typed (see
-`harvest.db.as_typed`). Must not import `app` or Flask.
+finds "Syngeglad" by name. Both fold case, keep æ, ø and å, and rank the best matches
+first (title and name weigh most). The indexes and the triggers that keep them current
+are created by migration 0002 from `INDEXES`; the JSON lists they read are stored as
+typed (see `harvest.db.as_typed`). Must not import `app` or Flask.
 
 `ranked_ids` keeps a search fast at any hit count: the match, the filters and a LIMIT
 run in one query that walks the matches newest first and stops after `enough` rows, and

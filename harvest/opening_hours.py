@@ -130,7 +130,8 @@ def parse_rows(rows: list[Any]) -> list[dict[str, str]]:
         if end <= start:
             raise HoursProblem(
                 N_(
-                    "Row %(row)s: the closing time %(closes)s is not after the opening time %(opens)s."
+                    "Row %(row)s: the closing time %(closes)s is not after "
+                    "the opening time %(opens)s."
                 ),
                 row=number,
                 opens=start,

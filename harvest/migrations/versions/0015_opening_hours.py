@@ -42,14 +42,14 @@ def _store_as_typed(conn: sa.Connection) -> None:
     for name in _LISTS:
         stored_text = f'CAST("{name}" AS TEXT)'
         rows = conn.execute(
-            sa.text(f"SELECT id, {stored_text} FROM actor WHERE {stored_text} LIKE :u"),
+            sa.text(f"SELECT id, {stored_text} FROM actor WHERE {stored_text} LIKE :u"),  # noqa: S608
             {"u": "%\\u%"},
         ).all()
         for actor_id, stored in rows:
             typed = json.dumps(json.loads(stored), ensure_ascii=False)
             if typed != stored:
                 conn.execute(
-                    sa.text(f'UPDATE actor SET "{name}" = {value} WHERE id = :id'),
+                    sa.text(f'UPDATE actor SET "{name}" = {value} WHERE id = :id'),  # noqa: S608
                     {"typed": typed, "id": actor_id},
                 )
 
