@@ -4,7 +4,8 @@ Full-text search (Danish-aware, see `harvest.fulltext`) plus filters on kind, se
 activity (tag), target group, municipality, accessibility notes, when an actor is
 open (from its structured opening hours, `harvest.opening_hours`), and whether it
 has a tie to a municipal service; sorted by best match when searching, else by name;
-paged with `harvest.search.Page`. Also the facet values the filter dropdowns offer. Must not import `app` or Flask.
+paged with `harvest.search.Page`. Also the facet values the filter dropdowns offer.
+Must not import `app` or Flask.
 """
 
 import json
