@@ -317,3 +317,25 @@ def test_bad_opening_hours_get_a_clear_message_and_change_nothing(
     assert message in html.unescape(response.get_data(as_text=True))
     session.refresh(actor)
     assert actor.opening_hours == [] and actor.version == 1
+
+
+def test_a_stale_edit_of_opening_hours_keeps_both_and_shows_them_in_words(
+    client, session, create_user, create_actor
+):
+    actor = create_actor(name="Syngeglad")
+    _login(client, session, create_user)
+    theirs = {
+        "opening_hours-0-day": "wednesday",
+        "opening_hours-0-opens": "19:00",
+        "opening_hours-0-closes": "21:00",
+    }
+    assert (
+        client.post(f"/aktoerer/{actor.id}/edit", data=_hours_form(actor, **theirs)).status_code
+        == 302
+    )
+    mine = {**theirs, "opening_hours-0-day": "thursday"}
+    response = client.post(f"/aktoerer/{actor.id}/edit", data=_hours_form(actor, **mine))
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "torsdag 19:00\u201321:00" in page and "onsdag 19:00\u201321:00" in page
+    assert '<option value="thursday" selected>' in page  # your rows are kept in the form
