@@ -19,6 +19,7 @@ from app.directory_forms import (
     ActorForm,
     MergeForm,
     TieEditForm,
+    hours_line,
 )
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
 from app.i18n import show_errors
@@ -130,6 +131,7 @@ def actor(actor_id: int) -> Any:
         sector_labels=SECTOR_LABELS,
         tier_labels=TIER_LABELS,
         tie_kind_labels=TIE_KIND_LABELS,
+        hours=[hours_line(row) for row in found.opening_hours],
         can_edit=can_edit,
         revisions=revisions.revisions(db(), "actor", actor_id) if can_edit else [],
     )
@@ -177,6 +179,7 @@ def _actor_values(state: dict[str, Any]) -> dict[str, Any]:
         tags="; ".join(state.get("tags") or []),
         target_groups="; ".join(state.get("target_groups") or []),
         accessibility="; ".join(state.get("accessibility") or []),
+        opening_hours=list(state.get("opening_hours") or []),
     )
     return values
 

@@ -1,12 +1,116 @@
 """The forms of the directory, ties, merging and information needs (rules live in harvest)."""
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from markupsafe import Markup, escape
+from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField
+from harvest.opening_hours import Weekday
+
+WEEKDAY_LABELS = {
+    Weekday.MONDAY.value: _l("Monday"),
+    Weekday.TUESDAY.value: _l("Tuesday"),
+    Weekday.WEDNESDAY.value: _l("Wednesday"),
+    Weekday.THURSDAY.value: _l("Thursday"),
+    Weekday.FRIDAY.value: _l("Friday"),
+    Weekday.SATURDAY.value: _l("Saturday"),
+    Weekday.SUNDAY.value: _l("Sunday"),
+}
+BLANK_HOURS_ROWS = 2
+"""Empty rows offered below the filled ones, so hours can be added without JavaScript."""
+
+
+def hours_line(row: dict[str, str]) -> str:
+    """Return one row of opening hours in plain words: "mandag 19:00–21:00"."""
+    day = str(WEEKDAY_LABELS.get(row.get("day", ""), row.get("day", "")))
+    return f"{day} {row.get('opens', '')}\u2013{row.get('closes', '')}"
+
+
+class OpeningHoursField(Field):
+    """Rows of weekday, from and to; its data is a list of {"day", "opens", "closes"}.
+
+    Reads `name-N-day`, `name-N-opens` and `name-N-closes` and keeps every row that has
+    anything in it, as typed, so a bad row comes back to be mended; the rules are in
+    `harvest.opening_hours`. Shows the rows it holds and `BLANK_HOURS_ROWS` empty ones."""
+
+    data: list[dict[str, str]]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the rows from the submitted form (not from `valuelist`: a row is three keys)."""
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        """Take the rows from the submitted form, or else from `data`."""
+        self.process_errors = []
+        self.raw_data = []
+        if formdata is not None and any(k.startswith(f"{self.name}-") for k in formdata):
+            rows = []
+            for n in range(_MAX_FORM_ROWS):
+                row = {
+                    key: (formdata.get(f"{self.name}-{n}-{key}") or "").strip()[:20]
+                    for key in ("day", "opens", "closes")
+                }
+                if any(row.values()):
+                    rows.append(row)
+            self.data = rows
+            return
+        self.data = [
+            dict(r) for r in (data if isinstance(data, list) else []) if isinstance(r, dict)
+        ]
+
+    def shown(self, value: Any) -> str:
+        """Return rows as the conflict page shows them."""
+        rows = value if isinstance(value, list) else []
+        return "; ".join(hours_line(r) for r in rows if isinstance(r, dict))
+
+    def __call__(self, **kwargs: Any) -> Markup:
+        rows = [*self.data, *({} for _ in range(BLANK_HOURS_ROWS))]
+        items = Markup("").join(self._row(n, row) for n, row in enumerate(rows))
+        return Markup('<ol class="hours-rows" id="{}">{}</ol>').format(self.id, items)
+
+    def _row(self, n: int, row: dict[str, str]) -> Markup:
+        base = f"{self.name}-{n}"
+        number = escape(_("row %(n)s", n=n + 1))
+        chosen = row.get("day", "")
+        options = Markup("").join(
+            Markup('<option value="{}"{}>{}</option>').format(
+                value, Markup(" selected") if value == chosen else "", label
+            )
+            for value, label in [("", _("— day —")), *WEEKDAY_LABELS.items()]
+        )
+        cell = Markup(
+            '<div class="hours-cell"><label for="{id}">{label}'
+            '<span class="visually-hidden">, {number}</span></label>{control}</div>'
+        )
+        day = cell.format(
+            id=f"{base}-day",
+            label=_("Day"),
+            number=number,
+            control=Markup('<select id="{0}" name="{0}">{1}</select>').format(
+                f"{base}-day", options
+            ),
+        )
+        times = [
+            cell.format(
+                id=f"{base}-{key}",
+                label=label,
+                number=number,
+                control=Markup(
+                    '<input type="text" id="{0}" name="{0}" value="{1}" size="5" maxlength="20" '
+                    'autocomplete="off">'
+                ).format(f"{base}-{key}", row.get(key, "")),
+            )
+            for key, label in (("opens", _("From")), ("closes", _("To")))
+        ]
+        return Markup('<li class="hours-row">{}{}{}</li>').format(day, *times)
+
+
+_MAX_FORM_ROWS = 40
 
 FREQUENCY_LABELS = {
     "once": _l("Once"),
@@ -35,6 +139,13 @@ class ActorForm(FlaskForm):
     email = StringField(_l("Public e-mail"))
     phone = StringField(_l("Public phone"))
     profile = TextAreaField(_l("Profile"), description=_l("Markdown is allowed."))
+    opening_hours = OpeningHoursField(
+        _l("Opening hours"),
+        description=_l(
+            "One row per day and time, e.g. Wednesday from 19:00 to 21:00. "
+            "Leave rows you do not need empty."
+        ),
+    )
     version = HiddenField()
 
 
@@ -52,6 +163,7 @@ ACTOR_FIELDS = (
     "email",
     "phone",
     "profile",
+    "opening_hours",
 )
 
 

@@ -54,7 +54,15 @@ def _ranked(session: Session, query: str, municipality_id: int | None, limit: in
     statement = select(Actor)
     if municipality_id is not None:
         statement = statement.where(col(Actor.municipality_id) == municipality_id)
-    ids = fulltext.ranked_ids(session, fulltext.ACTORS, query, statement, [col(Actor.id)], limit)
+    ids = fulltext.ranked_ids(
+        session,
+        fulltext.ACTORS,
+        query,
+        statement,
+        [col(Actor.id)],
+        limit,
+        matching=fulltext.Matching.TYPING,
+    )
     if not ids:
         return []
     found = {a.id: a for a in session.scalars(select(Actor).where(col(Actor.id).in_(ids)))}

@@ -5,6 +5,7 @@ secure_delete, write transactions that take their lock up front); PostgreSQL is 
 as it comes. Must not import `app` or Flask.
 """
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,8 +36,16 @@ ASIDE_LOCK_TIMEOUT_MS = 1_000
 log = logging.getLogger(__name__)
 
 
+def as_typed(value: Any) -> str:
+    """Serialise a JSON column's value with its text as typed ("gåture", not "g\\u00e5ture").
+
+    The search indexes read the stored JSON text, so an escaped letter would be unfindable."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, **kw: Any) -> Engine:
     """Create an engine for `url`, with Brobyg's SQLite pragmas when it is SQLite."""
+    kw.setdefault("json_serializer", as_typed)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kw)
     kw.setdefault("pool_pre_ping", True)

@@ -43,6 +43,7 @@ ACTOR_FIELDS = (
     "email",
     "phone",
     "profile",
+    "opening_hours",
 )
 TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_reason", "note")
 

@@ -2,22 +2,23 @@
 
 Full-text search (Danish-aware, see `harvest.fulltext`) plus filters on kind, sector,
 activity (tag), target group, municipality, accessibility notes, when an actor is
-open, and whether it has a tie to a municipal service; sorted by best match when
-searching, else by name; paged with `harvest.search.Page`. Also the facet values
-the filter dropdowns offer. Must not import `app` or Flask.
+open (from its structured opening hours, `harvest.opening_hours`), and whether it
+has a tie to a municipal service; sorted by best match when searching, else by name;
+paged with `harvest.search.Page`. Also the facet values the filter dropdowns offer.
+Must not import `app` or Flask.
 """
 
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select, true
 from sqlmodel import Session, col
 
 from harvest import fulltext
 from harvest.models import Actor, ActorKind, Municipality, Sector, Tie
+from harvest.opening_hours import WHEN_RULES, OpenWhen
 from harvest.search import (
     COUNT_CAP,
     MAX_PER_PAGE,
@@ -27,27 +28,6 @@ from harvest.search import (
     folded,
     ranked_page,
 )
-
-
-class OpenWhen(StrEnum):
-    """When a citizen wants to go: matched against notes and the profile text."""
-
-    WEEKDAYS = "weekdays"
-    EVENINGS = "evenings"
-    WEEKENDS = "weekends"
-
-
-# The notes and words that tell when an actor is open (demo and real profiles are Danish).
-_WHEN_NOTES = {
-    OpenWhen.WEEKDAYS: ("åbent hverdage",),
-    OpenWhen.EVENINGS: ("aftenåbent",),
-    OpenWhen.WEEKENDS: ("åbent i weekenden",),
-}
-_WHEN_WORDS = {
-    OpenWhen.WEEKDAYS: ("hverdag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag"),
-    OpenWhen.EVENINGS: ("aften",),
-    OpenWhen.WEEKENDS: ("lørdag", "søndag", "weekend"),
-}
 
 
 @dataclass
@@ -97,12 +77,30 @@ def _json_has(column: Any, value: str) -> ColumnElement[bool]:
     return or_(*(text.contains(form, autoescape=True) for form in forms))
 
 
-def _open_when(when: OpenWhen) -> ColumnElement[bool]:
-    profile = func.lower(col(Actor.profile))
-    return or_(
-        *(_json_has(Actor.accessibility, note) for note in _WHEN_NOTES[when]),
-        *(profile.contains(word, autoescape=True) for word in _WHEN_WORDS[when]),
-    )
+def _open_when(session: Session, when: OpenWhen) -> ColumnElement[bool]:
+    """Return a condition: one of the actor's rows of opening hours holds `WHEN_RULES[when]`.
+
+    The database unpacks the rows (`json_each` on SQLite, `json_array_elements` on
+    PostgreSQL); the rule is the one `harvest.opening_hours.open_when` applies."""
+    rule = WHEN_RULES[when]
+    if session.get_bind().dialect.name == "postgresql":
+        rows = func.json_array_elements(col(Actor.opening_hours)).table_valued("value")
+        rows = rows.alias("hours")
+
+        def field(name: str) -> ColumnElement[str]:
+            return rows.c.value.op("->>")(name)
+    else:
+        rows = func.json_each(col(Actor.opening_hours)).table_valued("value").alias("hours")
+
+        def field(name: str) -> ColumnElement[str]:
+            return func.json_extract(rows.c.value, f"$.{name}")
+
+    holds: list[ColumnElement[bool]] = [field("day").in_([day.value for day in rule.days])]
+    if rule.opens_before is not None:
+        holds.append(field("opens") < rule.opens_before)
+    if rule.closes_after is not None:
+        holds.append(field("closes") > rule.closes_after)
+    return select(literal(1)).select_from(rows).where(*holds).exists()
 
 
 def _tied_to_service() -> ColumnElement[bool]:
@@ -134,7 +132,7 @@ def _conditions(session: Session, filters: DirectoryFilters) -> list[ColumnEleme
     for note in filters.accessibility:
         where.append(_json_has(Actor.accessibility, note))
     if filters.when and filters.when in OpenWhen.__members__.values():
-        where.append(_open_when(OpenWhen(filters.when)))
+        where.append(_open_when(session, OpenWhen(filters.when)))
     if filters.tied_to_service:
         where.append(_tied_to_service())
     return where

@@ -1,10 +1,25 @@
 """Full-text search over outcomes and actors, on SQLite (FTS5) and PostgreSQL (tsvector).
 
-SQLite has no Danish stemmer, so every word is matched as a prefix ("forening"
-finds "foreningen", "foreningerne"); PostgreSQL stems with the `danish`
-configuration and matches prefixes too. Both fold case, keep æ, ø and å, and rank
-the best matches first (title and name weigh most). The indexes and the triggers
-that keep them current are created by migration 0002. Must not import `app` or Flask.
+How words match is one rule, `Matching`, written out in `_term_forms`:
+
+- A submitted search (`Matching.WORDS`) matches whole words: "kor" finds the choir
+  tagged "kor", never a profile only because it says "korte". Danish writes compounds
+  as one word, so in an index's short vocabulary columns (`word_starts`: an actor's
+  activities and target groups) a word also matches the start of a word: "kor" finds
+  the activity "korsang", "gå" finds "gåture" there, but not "gården" in a profile.
+- While typing (`Matching.TYPING`: the suggestions offered as you type) the last word
+  is still being written, so it matches any word it starts ("gåt" finds "gåture"); the
+  words before it match as in a submitted search.
+
+Rows that match every word exactly come first, then those that matched only a word's
+start. A whole word includes its inflections: PostgreSQL stems with the `danish`
+configuration; SQLite has no Danish stemmer, so there a word also matches itself with
+a Danish ending (`ENDINGS`: "forening" finds "foreningerne", "kor" finds "koret", but
+"korte" is no form of "kor"). Names (weight A) count as vocabulary too, so "syng"
+finds "Syngeglad" by name. Both fold case, keep æ, ø and å, and rank the best matches
+first (title and name weigh most). The indexes and the triggers that keep them current
+are created by migration 0002 from `INDEXES`; the JSON lists they read are stored as
+typed (see `harvest.db.as_typed`). Must not import `app` or Flask.
 
 `ranked_ids` keeps a search fast at any hit count: the match, the filters and a LIMIT
 run in one query that walks the matches newest first and stops after `enough` rows, and
@@ -16,6 +31,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
@@ -25,12 +41,28 @@ from sqlmodel import Session
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+class Matching(StrEnum):
+    """How the words of a query match: a submitted search, or text still being typed."""
+
+    WORDS = "words"
+    TYPING = "typing"
+
+
 @dataclass(frozen=True)
 class SearchIndex:
-    """A searchable table: its columns, most important first, with their weights (A-D)."""
+    """A searchable table: its columns, most important first, with their weights (A-D).
+
+    Adding a column to the search is one line in `columns` (and a migration that calls
+    `drop_indexes` and `create_indexes`). `word_starts` names the weights whose columns
+    hold short vocabulary (tags), where a submitted word also matches a word's start."""
 
     table: str
     columns: tuple[tuple[str, str], ...]
+    word_starts: str = ""
+
+    @property
+    def start_columns(self) -> tuple[str, ...]:
+        return tuple(name for name, weight in self.columns if weight in self.word_starts)
 
     @property
     def fts_table(self) -> str:
@@ -58,9 +90,14 @@ ACTORS = SearchIndex(
         ("profile", "C"),
         ("address", "D"),
     ),
+    word_starts="AB",
 )
 INDEXES = (OUTCOMES, ACTORS)
 _SQLITE_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
+# The endings of Danish nouns and verbs (SQLite's stand-in for the stemmer); the
+# second set only after a final e ("gåture" → "gåturen", "gåturene").
+ENDINGS = ("e", "s", "en", "et", "er", "es", "ene", "ens", "ets", "ers", "erne", "enes", "ernes")
+ENDINGS_AFTER_E = ("n", "r", "ne", "ns", "rne", "rnes")
 SAMPLE = 5  # PostgreSQL: a word in 1 of 5 of the newest rows is common enough to walk them
 
 
@@ -76,19 +113,84 @@ def ranked_ids(
     statement: Select[Any],
     order: Sequence[Any],
     enough: int,
+    *,
+    matching: Matching = Matching.WORDS,
 ) -> list[int] | None:
     """Return the ids of at most `enough` rows of `statement` matching `query`, best first.
 
     `statement` selects from `index`'s table with its filters; `order` breaks ties in rank.
-    The match walks newest first (highest id) and stops at `enough` qualifying rows, so the
-    work is bounded by `enough` whatever the hit count; only those rows are ranked. None
-    when `query` has no words."""
+    Rows matching every word exactly come before those matching a word's start (see
+    `Matching`). Each match walks newest first (highest id) and stops at `enough`
+    qualifying rows, so the work is bounded by `enough` whatever the hit count; only those
+    rows are ranked. None when `query` has no words."""
     terms = words(query)
     if not terms:
         return None
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    exact, broad = (
+        _expression(index, _term_forms(terms, matching, loose), postgresql=postgresql)
+        for loose in (False, True)
+    )
+    found = _walk(session, index, exact, statement, order, enough)
+    if broad == exact or len(found) >= enough:
+        return found
+    seen = set(found)
+    more = _walk(session, index, broad, statement, order, enough)
+    return found + [i for i in more if i not in seen][: enough - len(found)]
+
+
+WORD, START, START_IN_VOCABULARY = "word", "start", "start_in_vocabulary"
+
+
+def _term_forms(terms: list[str], matching: Matching, loose: bool) -> list[tuple[str, str]]:
+    """Return how each term matches: the whole word only, or (`loose`) as the rule allows.
+
+    The one place the matching rule is written (see the module docstring)."""
+    if not loose:
+        return [(term, WORD) for term in terms]
+    forms = [(term, START_IN_VOCABULARY) for term in terms]
+    if matching is Matching.TYPING:
+        forms[-1] = (terms[-1], START)
+    return forms
+
+
+def _expression(index: SearchIndex, forms: list[tuple[str, str]], *, postgresql: bool) -> str:
+    """Write the terms as an FTS5 MATCH expression or a PostgreSQL tsquery."""
+    if postgresql:
+        weights = index.word_starts
+        pg = {
+            WORD: "{q}",
+            START: "{q}:*",
+            START_IN_VOCABULARY: f"({{q}} | {{q}}:*{weights})" if weights else "{q}",
+        }
+        return " & ".join(pg[how].format(q=_pg_quote(term)) for term, how in forms)
+    columns = " ".join(index.start_columns)
+    return " AND ".join(_fts_term(term, how, columns) for term, how in forms)
+
+
+def _fts_term(term: str, how: str, columns: str) -> str:
+    """Write one term for FTS5: the word and its inflections, or a word start."""
+    if how == START:
+        return f'"{term}"*'
+    endings = ENDINGS + (ENDINGS_AFTER_E if term.endswith("e") else ())
+    forms = [f'"{term}"', *(f'"{term}{ending}"' for ending in endings)]
+    if how == START_IN_VOCABULARY and columns:
+        forms.append(f'{{{columns}}} : "{term}"*')
+    return "(" + " OR ".join(forms) + ")"
+
+
+def _walk(
+    session: Session,
+    index: SearchIndex,
+    expression: str,
+    statement: Select[Any],
+    order: Sequence[Any],
+    enough: int,
+) -> list[int]:
+    """Return the ids of the newest `enough` rows matching `expression`, best first."""
     table_id: ColumnElement[int] = literal_column(f'"{index.table}".id')
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = func.to_tsquery("danish", " & ".join(f"{_pg_quote(t)}:*" for t in terms))
+        tsquery = func.to_tsquery("danish", expression)
         vector: ColumnElement[str] = literal_column(f'"{index.table}".search_vector')
         score: ColumnElement[float] = -func.ts_rank(vector, tsquery)
         matching = statement.where(vector.op("@@")(tsquery))
@@ -96,7 +198,6 @@ def ranked_ids(
         fts = table(index.fts_table, column("rowid"))
         weights = ", ".join(str(_SQLITE_WEIGHTS[w]) for _, w in index.columns)
         score = literal_column(f"bm25({index.fts_table}, {weights})")
-        expression = " AND ".join(f'"{t}"*' for t in terms)
         # Ordered by the FTS rowid, SQLite walks the match (outer loop) and looks each row
         # up by primary key; unordered it may run the match once per filtered row instead.
         matching = statement.join(fts, fts.c.rowid == table_id).where(

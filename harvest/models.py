@@ -223,6 +223,8 @@ class Actor(Versioned, Stamped, table=True):
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=40)
     profile: str = _text()
+    # Rows of {"day", "opens", "closes"}: see harvest.opening_hours.
+    opening_hours: list[dict[str, str]] = _json_list()
 
     __table_args__ = (CheckConstraint("tier BETWEEN 1 AND 3", name="ck_actor_tier"),)
 

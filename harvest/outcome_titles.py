@@ -56,7 +56,13 @@ def suggest_outcomes(
         found += session.scalars(statement.where(col(Outcome.id) == int(number[1]))).all()
     order = [col(Outcome.id)]
     ids = fulltext.ranked_ids(
-        session, fulltext.OUTCOMES, (query or "")[:200], statement, order, limit
+        session,
+        fulltext.OUTCOMES,
+        (query or "")[:200],
+        statement,
+        order,
+        limit,
+        matching=fulltext.Matching.TYPING,
     )
     if ids:
         by_id = {o.id: o for o in session.scalars(select(Outcome).where(col(Outcome.id).in_(ids)))}

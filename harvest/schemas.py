@@ -31,6 +31,7 @@ from harvest.models import (
     TieKind,
     Tier,
 )
+from harvest.opening_hours import HoursProblem, parse_rows
 from harvest.privacy import CPR_MESSAGE, contains_cpr
 
 S = TypeVar("S", bound=BaseModel)
@@ -160,6 +161,19 @@ class ActorBase(Checked):
     email: str = Field(default="", max_length=254, pattern=r"^$|" + EMAIL_PATTERN[1:])
     phone: str = Field(default="", max_length=40)
     profile: str = Field(default="", max_length=20_000)
+    opening_hours: list[dict[str, str]] = Field(default_factory=list)
+
+    @field_validator("opening_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return []
+        if not isinstance(value, list):
+            raise problem(N_("Give the opening hours as rows of day, from and to."))
+        try:
+            return parse_rows(value)
+        except HoursProblem as bad:
+            raise problem(bad.message, **bad.params) from None
 
     @field_validator("tags", "target_groups", "accessibility", mode="before")
     @classmethod

@@ -148,6 +148,7 @@ def _actor_rows(rng: random.Random, size: int, municipality_id: int) -> list[dic
                 "email": "",
                 "phone": "",
                 "profile": "",
+                "opening_hours": [],
                 "version": 1,
                 "created_at": now,
                 "updated_at": now,

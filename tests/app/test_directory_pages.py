@@ -1,5 +1,6 @@
 """The directory pages: finding actors, the actor page, editing actors and ties, merging."""
 
+import html
 import re
 
 import pytest
@@ -24,13 +25,30 @@ def _actor(session, slug):
     return session.exec(select(Actor).where(Actor.slug == slug)).one()
 
 
-def test_staff_finds_music_in_helsingor_on_weekdays_for_newcomers(client, loaded):
+def test_staff_finds_music_in_helsingor_in_the_evening_for_newcomers(client, loaded):
     page = client.get(
-        "/aktoerer/?q=musik&municipality=helsingor&when=weekdays&access=nye+er+velkomne"
+        "/aktoerer/?q=musik&municipality=helsingor&when=evenings&access=nye+er+velkomne"
     ).get_data(as_text=True)
     assert "1 aktør fundet" in page
     assert "Syngeglad Helsingør" in page
     assert "Café Vinkeldammen" not in page
+
+
+def test_an_evening_choir_and_the_peer_groups_are_not_offered_on_weekdays(client, loaded):
+    page = client.get("/aktoerer/?municipality=helsingor&when=weekdays").get_data(as_text=True)
+    assert "Frivilligcenter Helsingør" in page
+    assert "Syngeglad Helsingør" not in page
+    assert "Deltagere i peer-gruppen, Helsingør" not in page
+
+
+def test_searching_gaature_and_kor_finds_the_tags_not_korte(client, session, loaded, create_actor):
+    create_actor(name="Gåholdet Nord", profile="Vi går korte ture hver uge.")
+    session.commit()
+    assert "Gåfællesskabet Kronborg Rundt" in client.get("/aktoerer/?q=gåture").get_data(
+        as_text=True
+    )
+    page = client.get("/aktoerer/?q=kor").get_data(as_text=True)
+    assert "Syngeglad Helsingør" in page and "Gåholdet Nord" not in page
 
 
 def test_filters_work_as_a_plain_get_form_in_english(client, loaded):
@@ -223,3 +241,101 @@ def test_front_page_leads_to_each_municipality_and_the_knowledge_pages(client, l
     page = client.get("/?lang=en").get_data(as_text=True)
     assert 'href="/aktoerer/?municipality=helsingor"' in page
     assert "Glossary" in page and "/viden/glossary" in page
+
+
+def _hours_form(actor, **rows):
+    data = {
+        "name": actor.name,
+        "kind": "association",
+        "sector": "civil_society",
+        "tier": "2",
+        "version": actor.version,
+    }
+    data.update(rows)
+    return data
+
+
+def test_opening_hours_are_edited_as_rows_and_shown_in_plain_danish(
+    client, session, create_user, create_actor
+):
+    actor = create_actor(name="Syngeglad")
+    _login(client, session, create_user)
+    page = client.get(f"/aktoerer/{actor.id}/edit").get_data(as_text=True)
+    assert '<label for="opening_hours-1-closes">Til' in page  # two empty rows, each labelled
+    response = client.post(
+        f"/aktoerer/{actor.id}/edit",
+        data=_hours_form(
+            actor,
+            **{
+                "opening_hours-0-day": "wednesday",
+                "opening_hours-0-opens": "19",
+                "opening_hours-0-closes": "21.00",
+                "opening_hours-1-day": "monday",
+                "opening_hours-1-opens": "9:30",
+                "opening_hours-1-closes": "12:00",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    session.refresh(actor)
+    assert actor.opening_hours == [
+        {"day": "monday", "opens": "09:30", "closes": "12:00"},
+        {"day": "wednesday", "opens": "19:00", "closes": "21:00"},
+    ]
+    page = client.get(f"/aktoerer/{actor.id}").get_data(as_text=True)
+    assert "mandag 09:30\u201312:00" in page and "onsdag 19:00\u201321:00" in page
+    edit = client.get(f"/aktoerer/{actor.id}/edit").get_data(as_text=True)
+    assert 'id="opening_hours-3-day"' in edit and 'id="opening_hours-4-day"' not in edit
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "message"),
+    [
+        ("19:00", "25:00", "'25:00' er ikke et klokkeslæt"),
+        ("19\u201321", "", "ligner et tidsrum"),
+        ("21:00", "19:00", "lukketiden 19:00 ligger ikke efter åbningstiden 21:00"),
+        ("19:00", "", "både et fra- og et til-tidspunkt"),
+    ],
+)
+def test_bad_opening_hours_get_a_clear_message_and_change_nothing(
+    client, session, create_user, create_actor, opens, closes, message
+):
+    actor = create_actor(name="Syngeglad")
+    _login(client, session, create_user)
+    response = client.post(
+        f"/aktoerer/{actor.id}/edit",
+        data=_hours_form(
+            actor,
+            **{
+                "opening_hours-0-day": "wednesday",
+                "opening_hours-0-opens": opens,
+                "opening_hours-0-closes": closes,
+            },
+        ),
+    )
+    assert response.status_code == 422
+    assert message in html.unescape(response.get_data(as_text=True))
+    session.refresh(actor)
+    assert actor.opening_hours == [] and actor.version == 1
+
+
+def test_a_stale_edit_of_opening_hours_keeps_both_and_shows_them_in_words(
+    client, session, create_user, create_actor
+):
+    actor = create_actor(name="Syngeglad")
+    _login(client, session, create_user)
+    theirs = {
+        "opening_hours-0-day": "wednesday",
+        "opening_hours-0-opens": "19:00",
+        "opening_hours-0-closes": "21:00",
+    }
+    assert (
+        client.post(f"/aktoerer/{actor.id}/edit", data=_hours_form(actor, **theirs)).status_code
+        == 302
+    )
+    mine = {**theirs, "opening_hours-0-day": "thursday"}
+    response = client.post(f"/aktoerer/{actor.id}/edit", data=_hours_form(actor, **mine))
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "torsdag 19:00\u201321:00" in page and "onsdag 19:00\u201321:00" in page
+    assert '<option value="thursday" selected>' in page  # your rows are kept in the form

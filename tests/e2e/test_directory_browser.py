@@ -5,12 +5,17 @@ import pytest
 
 from tests.e2e.helpers import login, serious_violations
 
+HOURS_WORDS = {
+    "da": {"add": "Tilføj en række", "day": "Dag, række 3", "edit": "Rediger aktøren"},
+    "en": {"add": "Add a row", "day": "Day, row 3", "edit": "Edit the actor"},
+}
+
 
 def test_staff_finds_a_choir_opens_its_ties_and_reads_about_social_capital(live_server, page):
     login(page, live_server, "medarbejder@brobyg.example.dk")
     page.get_by_role("link", name="Helsingør").first.click()
     page.get_by_label("Søg", exact=True).fill("musik")
-    page.get_by_label("Hvornår").select_option("weekdays")
+    page.get_by_label("Hvornår").select_option("evenings")
     page.get_by_label("nye er velkomne").check()
     page.get_by_role("button", name="Vis").click()
     assert page.get_by_text("1 aktør fundet").is_visible()
@@ -51,3 +56,51 @@ def test_directory_and_actor_page_fit_a_phone(live_server, phone):
     assert width <= 360
     phone.get_by_role("link", name="Syngeglad Helsingør").click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def _edit_menighedsplejen(page, live_server, language="da"):
+    page.goto(live_server + "/aktoerer/?q=Menighedsplejen")
+    page.get_by_role("link", name="Menighedsplejen ved Sankt Olai").click()
+    page.goto(page.url + f"/edit?lang={language}")
+
+
+@pytest.fixture(params=[("da", 1280), ("en", 1280), ("da", 390), ("en", 390)], ids=str)
+def screen(request, browser):
+    language, width = request.param
+    context = browser.new_context(
+        locale="da-DK" if language == "da" else "en-GB",
+        viewport={"width": width, "height": 900},
+    )
+    page = context.new_page()
+    yield page, language, width
+    context.close()
+
+
+def test_opening_hours_rows_are_labelled_and_a_row_is_added_by_keyboard(live_server, screen):
+    page, language, width = screen
+    words = HOURS_WORDS[language]
+    page.goto(live_server + "/?lang=da")  # the sign-in helper reads the Danish labels
+    login(page, live_server, "medlem.helsingor@brobyg.example.dk")
+    _edit_menighedsplejen(page, live_server, language)
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    add = page.get_by_role("button", name=words["add"])
+    add.focus()
+    page.keyboard.press("Enter")
+    new_day = page.get_by_label(words["day"], exact=True)
+    assert new_day.evaluate("element => element === document.activeElement")
+    assert serious_violations(page) == []
+
+
+def test_opening_hours_are_saved_and_shown_in_plain_danish(live_server, page):
+    login(page, live_server, "medlem.helsingor@brobyg.example.dk")
+    _edit_menighedsplejen(page, live_server)
+    page.get_by_label("Dag, række 1", exact=True).select_option("tuesday")
+    page.get_by_label("Fra, række 1", exact=True).fill("13")
+    page.get_by_label("Til, række 1", exact=True).fill("15–16")
+    page.get_by_role("button", name="Gem").click()
+    assert page.get_by_text("ligner et tidsrum").first.is_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Til, række 1", exact=True).fill("15:00")
+    page.get_by_role("button", name="Gem").click()
+    assert page.get_by_text("tirsdag 13:00–15:00").is_visible()

@@ -17,12 +17,12 @@ def _names(session, **filters):
     return [a.name for a in page.items]
 
 
-def test_music_in_helsingor_on_weekdays_where_newcomers_are_welcome(session, loaded):
+def test_music_in_helsingor_in_the_evening_where_newcomers_are_welcome(session, loaded):
     names = _names(
         session,
         q="musik",
         municipality="helsingor",
-        when="weekdays",
+        when="evenings",
         accessibility=["nye er velkomne"],
     )
     assert names == ["Syngeglad Helsingør"]
