@@ -22,6 +22,7 @@ class FormStyle:
     label: str
     colour: str
     line: str  # the CSS border style: solid, dashed or dotted
+    line_label: str
     dashes: tuple[int, ...]  # the same line as vis-network's dash pattern (empty: solid)
     width: int = 3
 
@@ -45,9 +46,9 @@ class ShapeStyle:
 
 
 FORMS: tuple[FormStyle, ...] = (
-    FormStyle("bonding", N_("Bonding"), "#7a4b00", "solid", ()),
-    FormStyle("bridging", N_("Bridging"), "#0b6b3a", "dashed", (10, 6)),
-    FormStyle("linking", N_("Linking"), "#6b2d8c", "dotted", (2, 5)),
+    FormStyle("bonding", N_("Bonding"), "#7a4b00", "solid", N_("solid line"), ()),
+    FormStyle("bridging", N_("Bridging"), "#0b6b3a", "dashed", N_("dashed line"), (10, 6)),
+    FormStyle("linking", N_("Linking"), "#6b2d8c", "dotted", N_("dotted line"), (2, 5)),
 )
 SECTORS: tuple[SectorStyle, ...] = (
     SectorStyle("municipal", "#1f5fa8", ()),
@@ -74,6 +75,15 @@ SHAPES: tuple[ShapeStyle, ...] = (
     ShapeStyle("hexagon", N_("Business"), ("business",)),
     ShapeStyle("star", N_("Implementation group"), ("implementation_group",)),
 )
+# The legend's small pictures of the shapes (SVG points in a 20 by 20 box; a dot is a circle).
+SHAPE_POINTS = {
+    "square": "3,3 17,3 17,17 3,17",
+    "triangle": "10,2 18,17 2,17",
+    "triangleDown": "2,3 18,3 10,18",
+    "diamond": "10,1 19,10 10,19 1,10",
+    "hexagon": "5,2 15,2 19,10 15,18 5,18 1,10",
+    "star": "10,1 12.4,7.2 19,7.2 13.6,11.2 15.6,18 10,14 4.4,18 6.4,11.2 1,7.2 7.6,7.2",
+}
 FALLBACK_COLOUR = "#555555"
 FALLBACK_FORM = "bridging"
 FALLBACK_SHAPE = "dot"
@@ -106,12 +116,14 @@ def vis_styles() -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def style_sheet() -> str:
-    """Return the CSS for the `.form-*` classes and legend swatches, generated from `FORMS`."""
-    rules = [":root{" + "".join(f"--{s.code}:{s.colour};" for s in FORMS) + "}"]
+    """Return the CSS of the `.form-*` classes, legend swatches and sector dots, from the styles."""
+    rules = []
     for form in FORMS:
-        rules.append(f".form-{form.code}{{border-color:{form.colour}}}")
+        rules.append(f".form-{form.code}{{--form-colour:{form.colour};border-color:{form.colour}}}")
         rules.append(
             f".swatch.form-{form.code}{{border-top-style:{form.line};"
             f"border-top-color:{form.colour}}}"
         )
+    for sector in SECTORS:
+        rules.append(f".dot.sector-{sector.code}{{background:{sector.colour}}}")
     return "\n".join(rules) + "\n"
