@@ -26,8 +26,8 @@ from harvest import audit, db
 from harvest.actors import list_municipalities
 from harvest.audit import AuditAction
 from network import exports, jobs, kumu_import, scale
-from network.graph import GraphFilters, parse_filters
-from network.maps import MapView, prepare_map
+from network.graph import parse_filters
+from network.maps import MapView, prepare_map, whole_map
 
 
 def _view(session: Any, municipality: str | None, as_of: date | None, fmt: str) -> MapView:
@@ -240,7 +240,7 @@ def recompute_command(municipality: str | None, every: bool) -> None:
         wanted.append((None, _("Every municipality")))
     for slug, name in wanted:
         with db.unit_of_work(_engine()) as session:
-            done = jobs.recompute(session, GraphFilters(slug))
+            done = jobs.recompute(session, whole_map(slug))
         click.echo(_recomputed(name, done))
 
 

@@ -12,6 +12,7 @@ from flask_babel import Babel, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from harvest.errors import BrobygError, ValidationFailed
+from network import styles
 
 
 def select_locale() -> str:
@@ -85,7 +86,8 @@ ROLE_LABELS = {
     "member": _l("Implementation-group member"),
     "staff": _l("Staff"),
 }
-FORM_LABELS = {"bonding": _l("Bonding"), "bridging": _l("Bridging"), "linking": _l("Linking")}
+# the forms' names are defined with their styles (network/styles.py)
+FORM_LABELS = {style.code: _l(style.label) for style in styles.FORMS}
 
 
 def register_labels(app: Flask) -> None:

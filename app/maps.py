@@ -11,7 +11,7 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,8 +41,8 @@ from app.params import date_value, int_value, page_arg
 from harvest import accounts, actors, harvests, outcomes
 from harvest.audit import AuditAction
 from harvest.errors import N_, NotFound, ValidationFailed
-from network import cache, exports, jobs, layout, metrics, render, timeline
-from network.graph import GraphFilters, Viewer, graph_version, parse_filters, simple_graph
+from network import cache, exports, jobs, metrics, render, styles, timeline
+from network.graph import GraphFilters, Viewer, graph_version, parse_filters
 from network.maps import MapView, prepare_map
 
 bp = Blueprint("maps", __name__, url_prefix="/kort")
@@ -328,23 +328,12 @@ def _etag(filters: GraphFilters, focus: int | None, depth: int, viewer: Viewer) 
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _focus_positions(view: MapView) -> dict[Hashable, tuple[float, float]] | None:
-    """Lay a focus view's neighbourhood out afresh (not at its place on the whole map)."""
-    if view.focus is None:
-        return None
-    community = {
-        n: m["community"] for n, m in view.per_node.items() if m.get("community") is not None
-    }
-    return layout.compute_layout(simple_graph(view.shown), community)
-
-
 def _payload(view: MapView) -> dict[str, Any]:
     names = {m.slug: m.name for m in actors.list_municipalities(db())}
     payload = render.vis_data(
         view,
         labels(),
         size=_size(),
-        positions=_focus_positions(view),
         municipalities=names,
     )
     payload.update(
@@ -408,6 +397,7 @@ def _static_context() -> dict[str, Any]:
         "kind_labels": KIND_LABELS,
         "tie_kind_labels": TIE_KIND_LABELS,
         "size_metrics": render.SIZE_METRICS,
+        "map_styles": styles,
     }
 
 
@@ -519,6 +509,14 @@ def changes() -> Any:
 def vis_network() -> Any:
     """Send the vis-network file pyvis ships (never a CDN), cached for a year."""
     response = send_file(render.VIS_FILE, mimetype="text/javascript", max_age=31_536_000)
+    return response
+
+
+@bp.route("/former.css")
+def style_sheet() -> Any:
+    """Send the forms' and sectors' classes, rendered from `network.styles` as the canvas is."""
+    response = Response(styles.style_sheet(), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
 

@@ -53,6 +53,7 @@ ROUTES: dict[str, Rule] = {
     "maps.data": PUBLIC,
     "maps.download": PUBLIC,
     "maps.map_script": PUBLIC,
+    "maps.style_sheet": PUBLIC,
     "maps.vis_network": PUBLIC,
     "substantiation.respond": PUBLIC,  # the personal link is the key
     # outcomes

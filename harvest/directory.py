@@ -11,6 +11,7 @@ Must not import `app` or Flask.
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select, true
@@ -28,6 +29,7 @@ from harvest.search import (
     folded,
     ranked_page,
 )
+from harvest.ties import valid_on
 
 
 @dataclass
@@ -104,9 +106,11 @@ def _open_when(session: Session, when: OpenWhen) -> ColumnElement[bool]:
 
 
 def _tied_to_service() -> ColumnElement[bool]:
+    """Return the condition: not a service itself, and a tie valid today to a municipal service."""
     services = select(col(Actor.id)).where(col(Actor.kind) == ActorKind.MUNICIPAL_SERVICE.value)
-    as_source = select(col(Tie.source_id)).where(col(Tie.target_id).in_(services))
-    as_target = select(col(Tie.target_id)).where(col(Tie.source_id).in_(services))
+    today = valid_on(date.today())
+    as_source = select(col(Tie.source_id)).where(col(Tie.target_id).in_(services), today)
+    as_target = select(col(Tie.target_id)).where(col(Tie.source_id).in_(services), today)
     return and_(
         col(Actor.kind) != ActorKind.MUNICIPAL_SERVICE.value,
         or_(col(Actor.id).in_(as_source), col(Actor.id).in_(as_target)),

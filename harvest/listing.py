@@ -42,6 +42,7 @@ from harvest.search import (
     folded,
     ranked_page,
 )
+from harvest.ties import valid_on
 
 M = TypeVar("M", bound=SQLModel)
 MAX_ID = 2**31 - 1
@@ -239,10 +240,7 @@ def list_ties(session: Session, q: TieQuery) -> Page[Tie]:
     if q.actor_id is not None:
         query = query.where(or_(col(Tie.source_id) == q.actor_id, col(Tie.target_id) == q.actor_id))
     if q.as_of is not None:
-        query = query.where(
-            or_(col(Tie.start).is_(None), col(Tie.start) <= q.as_of),
-            or_(col(Tie.end).is_(None), col(Tie.end) >= q.as_of),
-        )
+        query = query.where(valid_on(q.as_of))
     return _page(session, query, [col(Tie.id)], q)
 
 

@@ -6,9 +6,10 @@ bonding when both ends share sector and tier; bridging otherwise. It lives in
 Must not import `app` or Flask.
 """
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from harvest import access
@@ -18,6 +19,14 @@ from harvest.history import act_as
 from harvest.models import Actor, Tie, TieForm, Tier, User, utcnow
 from harvest.records import editing
 from harvest.schemas import TieCreate, TieUpdate, validate
+
+
+def valid_on(day: date) -> ColumnElement[bool]:
+    """Return the SQL condition that a tie exists on `day` (an open start or end is unbounded)."""
+    return and_(
+        or_(col(Tie.start).is_(None), col(Tie.start) <= day),
+        or_(col(Tie.end).is_(None), col(Tie.end) >= day),
+    )
 
 
 def derive_tie_form(a: Actor, b: Actor) -> TieForm:

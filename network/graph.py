@@ -1,6 +1,7 @@
 """Build the social-capital graph of actors and ties from the database.
 
-A map is the graph of a municipality (or all) as of a date, filtered by tie form,
+A map is the graph of a municipality (or all) as of a date (`parse_filters`: today when
+none is chosen, so ended ties are left out), filtered by tie form,
 actor kind and sector. Ties carry the outcomes that evidence them (only those the
 viewer may see). Tie forms come from `harvest.ties.derive_tie_form` through the
 stored `Tie.form`; nothing here classifies ties again.
@@ -40,6 +41,7 @@ from harvest.models import (
     User,
 )
 from harvest.schemas import Checked, validate
+from harvest.ties import valid_on
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ class GraphQuery(Checked):
 
 
 def parse_filters(session: Session, data: dict[str, Any]) -> GraphFilters:
-    """Validate map filters; an unknown municipality or value raises `ValidationFailed`."""
+    """Validate map filters, as of today unless a date is given.
+
+    An unknown municipality or value raises `ValidationFailed`."""
     cleaned: dict[str, Any] = {}
     for key, value in data.items():
         if key in ("form", "kind", "sector"):
@@ -90,7 +94,7 @@ def parse_filters(session: Session, data: dict[str, Any]) -> GraphFilters:
         municipality_id_of(session, query.municipality)
     return GraphFilters(
         municipality=query.municipality,
-        as_of=query.as_of,
+        as_of=query.as_of or date.today(),
         forms=frozenset(f.value for f in query.form),
         kinds=frozenset(k.value for k in query.kind),
         sectors=frozenset(s.value for s in query.sector),
@@ -144,10 +148,7 @@ def _tie_conditions(filters: GraphFilters, municipality_id: int | None) -> list[
     """Return the WHERE conditions that pick the map's ties (joined to `_ends`)."""
     conditions: list[Any] = []
     if filters.as_of is not None:
-        conditions += [
-            or_(col(Tie.start).is_(None), col(Tie.start) <= filters.as_of),
-            or_(col(Tie.end).is_(None), col(Tie.end) >= filters.as_of),
-        ]
+        conditions.append(valid_on(filters.as_of))
     if filters.forms:
         conditions.append(col(Tie.form).in_(sorted(filters.forms)))
     for end in (_SOURCE, _TARGET):

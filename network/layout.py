@@ -103,6 +103,39 @@ def grouped_layout(graph: nx.Graph, community: dict[Hashable, int]) -> Positions
     return positions
 
 
+def focus_layout(graph: nx.Graph, centre: Hashable) -> Positions:
+    """Return a fresh layout of a neighbourhood: `centre` in the middle, each step out a ring.
+
+    The first ring is spread evenly around the centre; an actor of a further ring sits near
+    the angle of the actor it is reached through, so ties stay short and do not cross."""
+    if centre not in graph:
+        return force_layout(graph)
+    steps = nx.single_source_shortest_path_length(graph, centre)
+    rings: dict[int, list[Hashable]] = defaultdict(list)
+    for node, step in steps.items():
+        rings[step].append(node)
+    angle: dict[Hashable, float] = {centre: 0.0}
+    positions: Positions = {centre: (0.0, 0.0)}
+    for step in sorted(rings)[1:]:
+
+        def reached_from(node: Hashable, step: int = step) -> float:
+            parents = [angle[p] for p in graph[node] if steps.get(p) == step - 1]
+            return min(parents) if parents else 0.0
+
+        ring = sorted(rings[step], key=lambda n: (reached_from(n), str(n)))
+        radius = SPACING * 2.5 * step * max(1.0, len(ring) / (8 * step))
+        for i, node in enumerate(ring):
+            angle[node] = 2 * math.pi * i / len(ring)
+            x, y = radius * math.cos(angle[node]), radius * math.sin(angle[node])
+            positions[node] = (round(x, 1), round(y, 1))
+    others = [n for n in graph if n not in positions]
+    if others:  # not reached from the centre: beside the rings
+        right = max(x for x, _y in positions.values()) + 2 * SPACING
+        for i, node in enumerate(sorted(others, key=str)):
+            positions[node] = (right, round(i * SPACING, 1))
+    return positions
+
+
 def compute_layout(graph: nx.Graph, community: dict[Hashable, int] | None = None) -> Positions:
     """Return the map layout: force-directed when small, grouped by community when large."""
     if graph.number_of_nodes() <= FORCE_UP_TO:

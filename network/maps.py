@@ -12,7 +12,8 @@ when nothing is stored, a small map is computed in the request, and a large one 
 with the cheaper estimate (betweenness exact only up to `INLINE_EXACT_UP_TO` actors),
 stored as provisional and marked `computing` while the background job computes the
 exact one. Without a schedule (CLI, exports) everything is computed now, exactly.
-Focus narrows what is drawn; metrics stay those of the map.
+Focus narrows what is drawn, laid out afresh around the focused actor; metrics stay those
+of the map. Maps are as of a date (today unless one is chosen: `parse_filters`).
 
 The last `RECENT_MAPS` current maps are also kept in this process's memory, keyed by
 the database, filters, graph version and what the viewer may see, so a warm request
@@ -24,6 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -89,16 +91,21 @@ def metrics_key(filters: GraphFilters) -> str:
     return cache.cache_key("metrics", filters.key())
 
 
+def whole_map(municipality: str | None) -> GraphFilters:
+    """Return the filters of the municipality's (None: the country's) unfiltered map today."""
+    return GraphFilters(municipality, date.today())
+
+
 def compute_layout_payload(
     session: Session,
     filters: GraphFilters,
     graph: nx.MultiGraph,
     community: dict[Hashable, int] | None = None,
 ) -> Any:
-    """Compute the layout of the municipality's unfiltered map (`graph` if it is that map).
+    """Compute the layout of the municipality's unfiltered map today (`graph` if it is that map).
 
     `community`, the communities of that unfiltered map if known, spares finding them again."""
-    base = GraphFilters(filters.municipality)
+    base = whole_map(filters.municipality)
     if filters != base:
         graph, community = build_graph(session, base), None
     placed = layout.compute_layout(simple_graph(graph), community)
@@ -259,7 +266,7 @@ def prepare_map(
         lambda: compute_layout_payload(session, filters, graph),
         keep=keep,
         # a small municipality's layout is cheaper to compute than to show stale
-        schedule=schedule if large or filters != GraphFilters(filters.municipality) else None,
+        schedule=schedule if large or filters != whole_map(filters.municipality) else None,
     )
     positions = _place_newcomers(
         {n: (x, y) for n, x, y in found_layout.payload["positions"]}, graph
@@ -285,7 +292,11 @@ def _view(
     computing: bool = False,
 ) -> MapView:
     graph = prepared.graph
-    shown = focus_graph(graph, focus, depth) if focus is not None else graph
+    positions = prepared.positions
+    shown = graph
+    if focus is not None:  # the neighbourhood laid out afresh around the focused actor
+        shown = focus_graph(graph, focus, depth)
+        positions = layout.focus_layout(simple_graph(shown), focus)
     return MapView(
         filters=filters,
         graph=graph,
@@ -293,7 +304,7 @@ def _view(
         per_node=prepared.per_node,
         summary=prepared.summary,
         answers=prepared.answers,
-        positions=prepared.positions,
+        positions=positions,
         version=version,
         focus=focus,
         depth=depth,

@@ -204,11 +204,16 @@ def node_metrics(
     return per_node, summary
 
 
+def is_local(data: dict[str, Any]) -> bool:
+    """Tell whether an actor belongs to a municipality (national actors have none)."""
+    return bool(data.get("municipality"))
+
+
 def services_without_bridging(graph: nx.MultiGraph) -> list[Hashable]:
-    """Return the municipal services on the map that have no bridging tie."""
+    """Return the local municipal services on the map that have no bridging tie."""
     found = []
     for node, data in graph.nodes(data=True):
-        if data["kind"] != ActorKind.MUNICIPAL_SERVICE or data.get("context"):
+        if data["kind"] != ActorKind.MUNICIPAL_SERVICE or not is_local(data):
             continue
         forms = {d["form"] for _u, _v, d in graph.edges(node, data=True)}
         if TieForm.BRIDGING.value not in forms:
@@ -217,10 +222,10 @@ def services_without_bridging(graph: nx.MultiGraph) -> list[Hashable]:
 
 
 def reached_through_one(graph: nx.MultiGraph) -> list[tuple[Hashable, Hashable]]:
-    """Return (association, the one actor it is tied to) for associations with one contact."""
+    """Return (association, the one actor it is tied to) for local associations with one contact."""
     found = []
     for node, data in graph.nodes(data=True):
-        if data["kind"] not in REACHED_KINDS:
+        if data["kind"] not in REACHED_KINDS or not is_local(data):
             continue
         near = set(graph[node]) - {node}
         if len(near) == 1:
@@ -231,7 +236,10 @@ def reached_through_one(graph: nx.MultiGraph) -> list[tuple[Hashable, Hashable]]
 def suggested_bridges(
     graph: nx.MultiGraph, community: dict[Hashable, int], degree: dict[Hashable, int]
 ) -> list[dict[str, Any]]:
-    """Return pairs of the largest communities with no tie, each with its best-connected actor."""
+    """Return pairs of the largest communities with no tie, each with its best-connected actor.
+
+    The actors named are local where the community has any: a national actor is no one
+    a social worker can walk over to."""
     members: dict[int, list[Hashable]] = defaultdict(list)
     for node, number in community.items():
         members[number].append(node)
@@ -247,8 +255,13 @@ def suggested_bridges(
         for b in numbers[i + 1 :]:
             if frozenset((a, b)) in linked:
                 continue
-            best_a = min(members[a], key=lambda n: (-degree.get(n, 0), str(n)))
-            best_b = min(members[b], key=lambda n: (-degree.get(n, 0), str(n)))
+            best_a, best_b = (
+                min(
+                    [n for n in members[c] if is_local(graph.nodes[n])] or members[c],
+                    key=lambda n: (-degree.get(n, 0), str(n)),
+                )
+                for c in (a, b)
+            )
             suggestions.append(
                 {
                     "communities": [a, b],

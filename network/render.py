@@ -21,33 +21,9 @@ import jinja2
 import pyvis
 from markupsafe import Markup
 
+from network import styles
 from network.maps import MapView
 
-SECTOR_COLOURS = {
-    "municipal": "#1f5fa8",
-    "civil_society": "#2e8540",
-    "region": "#8a3ffc",
-    "private": "#b35900",
-    "citizens": "#c0306f",
-}
-KIND_SHAPES = {
-    "municipal_service": "dot",
-    "municipal_management": "square",
-    "council": "triangle",
-    "association": "dot",
-    "volunteer_group": "diamond",
-    "citizen_group": "star",
-    "region_health": "triangleDown",
-    "education_job": "hexagon",
-    "business": "hexagon",
-    "implementation_group": "square",
-    "funder": "triangle",
-}
-FORM_STYLES: dict[str, dict[str, Any]] = {
-    "bonding": {"color": "#2e8540", "dashes": False, "width": 3},
-    "bridging": {"color": "#1f5fa8", "dashes": [10, 6], "width": 3},
-    "linking": {"color": "#b35900", "dashes": [2, 5], "width": 3},
-}
 SIZE_METRICS = ("degree", "betweenness", "effective_size", "brokerage", "tiers_reached")
 MIN_SIZE, MAX_SIZE = 10.0, 40.0
 VIS_FILE = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
@@ -166,8 +142,8 @@ def vis_data(
             "id": node,
             "label": data["name"],
             "title": node_title(data, view.per_node.get(node, {}), labels),
-            "color": SECTOR_COLOURS.get(data["sector"], "#555555"),
-            "shape": KIND_SHAPES.get(data["kind"], "dot"),
+            "sector": data["sector"] if data["sector"] in styles.SECTOR_BY_CODE else None,
+            "shape": styles.SHAPE_OF_KIND.get(data["kind"], styles.FALLBACK_SHAPE),
             "size": round(sizes[node], 1),
             "x": x,
             "y": y,
@@ -185,14 +161,14 @@ def vis_data(
                 "id": data["id"],
                 "from": data["source_id"],
                 "to": data["target_id"],
-                "form": data["form"] if data["form"] in FORM_STYLES else "bridging",
+                "form": styles.form_code(data["form"]),
                 "title": edge_title((names[u], names[v]), data, labels),
             }
         )
     return {
         "nodes": nodes,
         "edges": edges,
-        "styles": FORM_STYLES,
+        "styles": styles.vis_styles(),
         "focus": view.focus,
         "actor_url": actor_url,
         "cluster_by": cluster_by,
@@ -229,8 +205,9 @@ def map_js() -> str:
 
 
 def map_css() -> str:
-    """Return the standalone file's style sheet."""
-    return (resources.files("network") / "templates" / "map.css").read_text(encoding="utf-8")
+    """Return the standalone file's style sheet (the forms' classes from `network.styles`)."""
+    sheet = (resources.files("network") / "templates" / "map.css").read_text(encoding="utf-8")
+    return sheet + styles.style_sheet()
 
 
 def standalone_html(
@@ -264,8 +241,7 @@ def standalone_html(
         vis_js=Markup(inline_script(vis_network_js())),  # noqa: S704
         map_js=Markup(inline_script(map_js())),  # noqa: S704
         map_css=Markup(map_css().replace("</", "<\\/")),  # noqa: S704
-        forms=FORM_STYLES,
-        sectors=SECTOR_COLOURS,
+        styles=styles,
         names=names,
         shown=view.shown,
         actor_url=actor_url,

@@ -12,34 +12,45 @@
     if (status) { status.textContent = text; }
   }
 
+  /* Colours and line styles come from the server (network/styles.py), as the legend's do;
+     a sector shows also by its actors' border pattern, a kind by its shape. */
+  var UNKNOWN = { color: "#555555", dashes: false };
+
   function visNodes(graph) {
     var out = new Array(graph.nodes.length);
     var focus = graph.focus;
+    var sectors = graph.styles.sectors;
     for (var i = 0; i < graph.nodes.length; i++) {
       var n = graph.nodes[i];
       var focused = focus !== null && focus !== undefined && n.id === focus;
+      var sector = sectors[n.sector] || UNKNOWN;
       out[i] = {
         id: n.id, label: n.label, title: n.title, x: n.x, y: n.y, shape: n.shape, size: n.size,
-        cgroup: n.group, csub: n.sub, borderWidth: focused ? 5 : 1,
-        color: { background: n.color, border: focused ? "#000000" : n.color }
+        cgroup: n.group, csub: n.sub, borderWidth: focused ? 5 : 2,
+        shapeProperties: { borderDashes: sector.dashes },
+        color: {
+          background: sector.color, border: "#1a1a1a",
+          highlight: { background: sector.color, border: "#000000" },
+          hover: { background: sector.color, border: "#000000" }
+        }
       };
     }
     return out;
   }
 
   function visEdges(graph) {
-    var colours = {};
-    Object.keys(graph.styles).forEach(function (form) {
-      var c = graph.styles[form].color;
+    var colours = {}, forms = graph.styles.forms;
+    Object.keys(forms).forEach(function (form) {
+      var c = forms[form].color;
       colours[form] = { color: c, highlight: c, hover: c };
     });
     var out = new Array(graph.edges.length);
     for (var i = 0; i < graph.edges.length; i++) {
       var e = graph.edges[i];
-      var style = graph.styles[e.form];
+      var style = forms[e.form];
       out[i] = {
         id: e.id, from: e.from, to: e.to, title: e.title, dashes: style.dashes,
-        width: style.width, color: colours[e.form]
+        width: style.width, color: colours[e.form], form: e.form
       };
     }
     return out;
@@ -316,6 +327,7 @@
       container.setAttribute("data-drawn", String(nodes.length));
     });
     window.brobygMap = network;
+    window.brobygMapData = data;  // the drawn nodes and ties, for tests and the console
   }
 
   function start() {
