@@ -1,12 +1,12 @@
 """The forms of the directory, ties, merging and information needs (rules live in harvest)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField
+from app.translated_forms import Form
 
 FREQUENCY_LABELS = {
     "once": _l("Once"),
@@ -16,7 +16,7 @@ FREQUENCY_LABELS = {
 }
 
 
-class ActorForm(FlaskForm):
+class ActorForm(Form):
     name = StringField(_l("Name"))
     kind = SelectField(_l("Kind of actor"), choices=options(KIND_LABELS.items()))
     sector = SelectField(_l("Sector"), choices=options(SECTOR_LABELS.items()))
@@ -55,7 +55,7 @@ ACTOR_FIELDS = (
 )
 
 
-class TieEditForm(FlaskForm):
+class TieEditForm(Form):
     source_id = ActorField(_l("From actor"))
     target_id = ActorField(_l("To actor"))
     kind = SelectField(_l("Kind of tie"), choices=options(TIE_KIND_LABELS.items()))
@@ -79,12 +79,12 @@ class TieEditForm(FlaskForm):
 TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_reason", "note")
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     keep_id = ActorField(_l("Keep this actor"))
     confirm = BooleanField(_l("Yes, they are the same actor"))
 
 
-class NeedForm(FlaskForm):
+class NeedForm(Form):
     question = TextAreaField(
         _l("What do citizens ask for?"),
         description=_l("In general terms; never a citizen's name or personal details."),
