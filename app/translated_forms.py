@@ -29,24 +29,24 @@ class Form(FlaskForm):
 
 
 def builtin_messages(
-    gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]
+    _: Callable[[str], str], ngettext: Callable[[str, str, int], str]
 ) -> list[str]:
-    """Return the built-in messages Brobyg's fields and validators can show, through the
-    given gettext (naming them here also keeps them in the catalogue: `make translations`)."""
+    """Return the built-in messages Brobyg's fields and validators can show, through `_`
+    and `ngettext` (naming them here keeps them in the catalogue: `make translations`)."""
     return [
-        gettext("This field is required."),
-        gettext("Invalid email address."),
-        gettext("Invalid input."),
-        gettext("Invalid URL."),
-        gettext("Not a valid choice."),
-        gettext("Invalid Choice: could not coerce."),
-        gettext("Not a valid integer value."),
-        gettext("Not a valid date value."),
-        gettext("Number must be at least %(min)s."),
-        gettext("Number must be at most %(max)s."),
-        gettext("Number must be between %(min)s and %(max)s."),
-        gettext("Field must be between %(min)d and %(max)d characters long."),
-        gettext("File does not have an approved extension."),
+        _("This field is required."),
+        _("Invalid email address."),
+        _("Invalid input."),
+        _("Invalid URL."),
+        _("Not a valid choice."),
+        _("Invalid Choice: could not coerce."),
+        _("Not a valid integer value."),
+        _("Not a valid date value."),
+        _("Number must be at least %(min)s."),
+        _("Number must be at most %(max)s."),
+        _("Number must be between %(min)s and %(max)s."),
+        _("Field must be between %(min)d and %(max)d characters long."),
+        _("File does not have an approved extension."),
         ngettext(
             "Field must be at least %(min)d character long.",
             "Field must be at least %(min)d characters long.",
