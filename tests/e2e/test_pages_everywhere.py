@@ -10,11 +10,12 @@ says otherwise, so each context sets its locale and also picks the language with
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from sqlmodel import col, select
 
 from app import create_app, policy
-from harvest import accounts, substantiation
+from harvest import access, accounts, substantiation
+from harvest.access import Action
 from harvest.db import make_engine, unit_of_work
 from harvest.models import Actor, CodingScheme, Harvest, InformationNeed, Outcome, Tie, User
 from tests.e2e.conftest import PASSWORD
@@ -61,8 +62,10 @@ def _values(database: str) -> dict[str, Any]:
             return session.exec(select(model).where(*where).order_by(col(model.id))).first()
 
         harvest = first(Harvest)
-        outcome, other = session.exec(
-            select(Outcome).where(Outcome.harvest_id == harvest.id).order_by(col(Outcome.id))
+        outcome, other = session.exec(  # final: public, so the anonymous visitor sees them
+            select(Outcome)
+            .where(Outcome.harvest_id == harvest.id, Outcome.status == "final")
+            .order_by(col(Outcome.id))
         ).all()[:2]
         ready = first(Outcome, col(Outcome.status).in_(substantiation.SUBSTANTIABLE))
         _request, token = substantiation.request_substantiation(
@@ -89,6 +92,14 @@ def _values(database: str) -> dict[str, Any]:
     return values
 
 
+def _anyone_may_see(endpoint: str) -> bool:
+    """Tell whether an anonymous visitor may see the page (final outcomes are public)."""
+    rule = policy.ROUTES[endpoint]
+    return rule == policy.PUBLIC or (
+        rule != policy.SIGNED_IN and bool(access.grants(access.ANONYMOUS, Action(rule)))
+    )
+
+
 def _page_urls(app: Flask, values: dict[str, Any]) -> dict[str, tuple[str, bool]]:
     """Return one URL per GET page of `ROUTES` and whether anonymous visitors may see it."""
     urls = {}
@@ -111,12 +122,7 @@ def _page_urls(app: Flask, values: dict[str, Any]) -> dict[str, tuple[str, bool]
             else:
                 arguments[name] = values[name]
         with app.test_request_context():
-            from flask import url_for
-
-            urls[endpoint] = (
-                url_for(endpoint, **arguments),
-                policy.ROUTES[endpoint] == policy.PUBLIC,
-            )
+            urls[endpoint] = (url_for(endpoint, **arguments), _anyone_may_see(endpoint))
     return urls
 
 
