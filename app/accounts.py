@@ -24,6 +24,7 @@ from app.database import AfterCommit, db
 from app.forms import options
 from app.i18n import ROLE_LABELS, show_errors
 from app.links import external_url
+from app.translated_forms import Form
 from harvest import access, accounts
 from harvest.access import Action
 from harvest.errors import ValidationFailed
@@ -34,25 +35,25 @@ bp = Blueprint("account", __name__, url_prefix="/konto")
 admin_bp = Blueprint("users", __name__, url_prefix="/admin/brugere")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
 
 
-class PasswordSetForm(FlaskForm):
+class PasswordSetForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=120)])
     role = SelectField(_l("Role"))
     groups = SelectMultipleField(_l("Implementation groups"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     version = HiddenField()
     role = SelectField(_l("Role"))
     groups = SelectMultipleField(_l("Implementation groups"))

@@ -39,6 +39,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.database import db
+from app.translated_forms import Form
 from harvest import accounts, audit
 from harvest.audit import AuditAction
 from harvest.listing import parse_number
@@ -138,7 +139,7 @@ def signed_in_user() -> User | None:
     return current_user.user if current_user.is_authenticated else None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 

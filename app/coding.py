@@ -8,12 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
-from flask_wtf import FlaskForm
 
 from app.auth import signed_in_user
 from app.database import db
 from app.i18n import error_text, field_errors
 from app.params import int_value, page_arg
+from app.translated_forms import Form
 from harvest import access, analysis, coding, conflicts, harvests
 from harvest.access import Action
 from harvest.errors import StaleVersion, ValidationFailed
@@ -24,7 +24,7 @@ bp = Blueprint("coding", __name__)
 PER_PAGE = 50
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """A form with only its CSRF token; the fields are read from the request."""
 
 

@@ -4,13 +4,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 
 from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField
+from app.translated_forms import Form
 from harvest.opening_hours import Weekday
 
 WEEKDAY_LABELS = {
@@ -120,7 +120,7 @@ FREQUENCY_LABELS = {
 }
 
 
-class ActorForm(FlaskForm):
+class ActorForm(Form):
     name = StringField(_l("Name"))
     kind = SelectField(_l("Kind of actor"), choices=options(KIND_LABELS.items()))
     sector = SelectField(_l("Sector"), choices=options(SECTOR_LABELS.items()))
@@ -167,7 +167,7 @@ ACTOR_FIELDS = (
 )
 
 
-class TieEditForm(FlaskForm):
+class TieEditForm(Form):
     source_id = ActorField(_l("From actor"))
     target_id = ActorField(_l("To actor"))
     kind = SelectField(_l("Kind of tie"), choices=options(TIE_KIND_LABELS.items()))
@@ -191,12 +191,12 @@ class TieEditForm(FlaskForm):
 TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_reason", "note")
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     keep_id = ActorField(_l("Keep this actor"))
     confirm = BooleanField(_l("Yes, they are the same actor"))
 
 
-class NeedForm(FlaskForm):
+class NeedForm(Form):
     question = TextAreaField(
         _l("What do citizens ask for?"),
         description=_l("In general terms; never a citizen's name or personal details."),

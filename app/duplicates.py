@@ -9,13 +9,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 
 from app.auth import signed_in_user
 from app.database import attempt, db
 from app.i18n import field_errors
 from app.params import int_value
+from app.translated_forms import Form
 from harvest import access, actors, duplicates, outcomes
 from harvest.access import Action
 from harvest.errors import PermissionDenied, StaleVersion, ValidationFailed
@@ -38,7 +38,7 @@ PARTS = (
 )
 
 
-class JudgeForm(FlaskForm):
+class JudgeForm(Form):
     """The versions both outcomes were read at (and, to merge, which one to keep)."""
 
     version = HiddenField()

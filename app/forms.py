@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -19,6 +18,7 @@ from wtforms.validators import Optional
 
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField, OutcomeField
+from app.translated_forms import Form
 from harvest import report
 
 KIND_LABELS = {
@@ -105,7 +105,7 @@ def _choices(labels: dict[str, Any], blank: str | None = None) -> list[SelectCho
     return options([*pairs, *labels.items()])
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     rates_significance = False  # whether the harvest's scheme rates significance (the view says)
     title = StringField(
         FIELD_LABELS["title"], description=_l("A short headline: who does what differently.")
@@ -169,23 +169,23 @@ class OutcomeForm(FlaskForm):
     version = HiddenField()
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = HiddenField()
     version = HiddenField()
     confirm = HiddenField()  # "yes" from the confirmation page a withdrawal needs
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     part = SelectField(_l("About"), choices=_choices(PART_LABELS), default="general")
     body = TextAreaField(_l("Comment"))
     parent_id = HiddenField()
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     resolved = HiddenField()  # "yes" resolves the thread, anything else reopens it
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     other_id = OutcomeField(_l("Outcome"))
     direction = SelectField(
         _l("Direction"),
@@ -199,7 +199,7 @@ class LinkForm(FlaskForm):
     version = HiddenField()
 
 
-class TieForm(FlaskForm):
+class TieForm(Form):
     source_id = ActorField(_l("From actor"))
     target_id = ActorField(_l("To actor"))
     kind = SelectField(_l("Kind of tie"), choices=_choices(TIE_KIND_LABELS))
@@ -208,7 +208,7 @@ class TieForm(FlaskForm):
     version = HiddenField()
 
 
-class OutcomeFilterForm(FlaskForm):
+class OutcomeFilterForm(Form):
     """The outcome list's actor filter (the other filters are plain inputs in the template)."""
 
     class Meta:

@@ -1,11 +1,12 @@
 """The forms of the harvest design pages: a harvest's design and one useable question."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
+from app.translated_forms import Form
 
-class HarvestForm(FlaskForm):
+
+class HarvestForm(Form):
     """A harvest's design; the short name, questions and scheme are given only on creation."""
 
     title = StringField(_l("Title"))
@@ -31,7 +32,7 @@ class HarvestForm(FlaskForm):
     version = HiddenField()
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     """One useable question: its text, and what to do with it."""
 
     text = TextAreaField(_l("Question"))

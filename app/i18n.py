@@ -5,6 +5,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from babel import support
 from flask import Flask, current_app, request, session
@@ -28,6 +29,16 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def language_url(code: str) -> str:
+    """Return this page's local address in language `code`, its query (the filters) kept.
+
+    Only the path and query of the request go in, with leading slashes and backslashes
+    folded into one, so the link never leads off the site (`//host` is another site)."""
+    path = "/" + request.path.lstrip("/\\")
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{quote(path)}?{urlencode([*query, ('lang', code)])}"
 
 
 def cli_locale() -> str:
@@ -74,7 +85,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _languages() -> dict[str, Any]:
-        return {"current_language": str(get_locale() or "da"), "languages": app.config["LANGUAGES"]}
+        return {
+            "current_language": str(get_locale() or "da"),
+            "languages": app.config["LANGUAGES"],
+            "language_url": language_url,
+        }
 
     app.jinja_env.filters["t"] = lambda msgid: gettext(msgid) if msgid else ""
     register_labels(app)

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, InputRequired
@@ -19,6 +18,7 @@ from app.database import db
 from app.forms import KIND_LABELS
 from app.forms import options as choice_options
 from app.i18n import catalogues, error_text, translate
+from app.translated_forms import Form
 from harvest import access, actor_reconciliation, harvests, report, sheet_columns, spreadsheet
 from harvest.access import Action, Target
 from harvest.models import Harvest, User
@@ -26,11 +26,11 @@ from harvest.models import Harvest, User
 bp = Blueprint("imports", __name__)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("Spreadsheet file (XLSX or CSV)"), validators=[FileRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     token = HiddenField(validators=[DataRequired()])
 
 

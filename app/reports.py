@@ -21,6 +21,7 @@ from app.database import db
 from app.forms import STATUS_LABELS, options
 from app.i18n import show_errors
 from app.params import int_value, int_values
+from app.translated_forms import Form
 from harvest import access, harvests, interpretation, report
 from harvest.access import Action, Target
 from harvest.audit import AuditAction
@@ -86,7 +87,7 @@ def public_report(slug: str) -> Any:
 # --- the interpretation page ---------------------------------------------------------
 
 
-class InterpretationForm(FlaskForm):
+class InterpretationForm(Form):
     """The fixed fields; the answers and outcomes of each question are added per harvest."""
 
     version = HiddenField()

@@ -20,6 +20,7 @@ from app.forms import options
 from app.i18n import show_errors, translate
 from app.links import external_url
 from app.params import int_values
+from app.translated_forms import Form
 from harvest import access, harvests, outcomes
 from harvest import substantiation as service
 from harvest.access import Action
@@ -61,7 +62,7 @@ PRIVATE_HEADERS = {
 }
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     rule = SelectField(_l("Which outcomes"), choices=options(RULE_LABELS.items()), default="")
     share = StringField(_l("Share for a random sample (percent)"), default="20")
     name = StringField(_l("Name of the person you ask"))
@@ -76,7 +77,7 @@ class RequestForm(FlaskForm):
     independent = BooleanField(_l("I have checked: this person is independent enough to ask"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     verdict_outcome = RadioField(choices=options(VERDICT_LABELS.items()), validate_choice=False)
     verdict_significance = RadioField(
         choices=options(VERDICT_LABELS.items()), validate_choice=False

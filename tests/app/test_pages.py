@@ -116,3 +116,27 @@ def test_front_page_escapes_names(client, session, create_municipality):
 def test_the_menu_marks_the_section_you_are_in(client, path, current):
     page = client.get(path).get_data(as_text=True)
     assert re.findall(r'aria-current="page">([^<]+)</a>', page) == [current]
+
+
+def _language_links(page: str) -> dict[str, str]:
+    found = re.findall(r'<a href="([^"]*)" lang="(\w+)" hreflang', page)
+    return {code: href.replace("&amp;", "&") for href, code in found}
+
+
+def test_language_switch_keeps_the_page_and_its_filters(client):
+    page = client.get("/aktoerer/?q=kor&when=weekdays&tag=sang&tag=kor&lang=da").get_data(
+        as_text=True
+    )
+    links = _language_links(page)
+    assert links["en"] == "/aktoerer/?q=kor&when=weekdays&tag=sang&tag=kor&lang=en"
+    assert links["da"] == "/aktoerer/?q=kor&when=weekdays&tag=sang&tag=kor&lang=da"
+    english = client.get(links["en"]).get_data(as_text=True)
+    assert '<html lang="en">' in english
+    assert 'value="kor"' in english  # the search is still filled in
+
+
+@pytest.mark.parametrize("path", ["//evil.example/x", "/\\evil.example/x", "///evil.example"])
+def test_language_switch_never_leads_off_the_site(client, path):
+    page = client.get("/", environ_overrides={"PATH_INFO": path}).get_data(as_text=True)
+    for href in _language_links(page).values():
+        assert href.startswith("/") and not href.startswith(("//", "/\\", "/%5C"))

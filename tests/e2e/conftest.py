@@ -35,14 +35,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(
-    tmp_path_factory: pytest.TempPathFactory, sqlite_demo_template: Path
-) -> Iterator[str]:
-    """Start `brobyg serve` on a copy of the SQLite database with the demo data loaded, plus
-    an evaluator account of the tests' own."""
+def live_database(tmp_path_factory: pytest.TempPathFactory, sqlite_demo_template: Path) -> str:
+    """Return the URL of the live server's SQLite database: a copy of the demo data."""
     path = tmp_path_factory.mktemp("e2e") / "brobyg.sqlite3"
     shutil.copy(sqlite_demo_template, path)
-    url = f"sqlite:///{path}"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str) -> Iterator[str]:
+    """Start `brobyg serve` on `live_database`, plus an evaluator account of the tests' own."""
+    url = live_database
     engine = make_engine(url)
     with unit_of_work(engine) as session:
         accounts.create_user(
