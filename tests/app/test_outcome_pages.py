@@ -72,7 +72,7 @@ def test_member_records_an_outcome_and_finds_it_by_a_word(client, setup, session
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Café Vinkeldammen henviser til SIND" in page
     assert "samtalegruppe" in page and "SIND Helsingør" in page
-    found = client.get("/harvests/hel?q=samtalegrup").get_data(as_text=True)
+    found = client.get("/harvests/hel?q=samtalegruppe").get_data(as_text=True)
     assert "Café Vinkeldammen henviser til SIND" in found
 
 
