@@ -43,6 +43,13 @@ ACTOR_FIELDS = (
     "email",
     "phone",
     "profile",
+    "opening_hours",
+    "contact_person",
+    "first_visit",
+    "first_visit_facts",
+    "cost",
+    "free_of_charge",
+    "last_checked",
 )
 TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_reason", "note")
 
@@ -139,8 +146,9 @@ def _load_municipalities(session: Session, path: Path, report: LoadReport) -> No
 
 
 def _actor_data(row: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in row.items() if k != "contact"}
+    data = {k: v for k, v in row.items() if k not in ("contact", "practical")}
     data.update(row.get("contact") or {})
+    data.update(row.get("practical") or {})
     return data
 
 

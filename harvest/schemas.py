@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from harvest.errors import N_, PrivacyViolation, ValidationFailed
 from harvest.models import (
     ActorKind,
+    FirstVisitFact,
     HarvestStep,
     OutcomeStatus,
     Role,
@@ -40,6 +41,7 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 URL_PATTERN = r"^https?://[^\s]+$"
 MIN_PASSWORD = 12
 SURROGATE = re.compile("[\ud800-\udfff]")
+_DASHES = re.compile("[\u2010-\u2015\u2212]")  # hyphens, en and em dashes, minus
 UNREADABLE_MESSAGE = N_("The text contains a NUL byte or a broken character; remove it.")
 
 _MESSAGES: dict[str, str] = {
@@ -160,6 +162,44 @@ class ActorBase(Checked):
     email: str = Field(default="", max_length=254, pattern=r"^$|" + EMAIL_PATTERN[1:])
     phone: str = Field(default="", max_length=40)
     profile: str = Field(default="", max_length=20_000)
+    opening_hours: str = Field(default="", max_length=300)
+    contact_person: str = Field(default="", max_length=200)
+    first_visit: str = Field(default="", max_length=5_000)
+    first_visit_facts: list[str] = Field(default_factory=list)
+    cost: str = Field(default="", max_length=300)
+    free_of_charge: bool = False
+    last_checked: date | None = None
+
+    @field_validator("last_checked", mode="before")
+    @classmethod
+    def _checked_date(cls, value: Any) -> Any:
+        if isinstance(value, str):  # a date pasted from Word: no-break spaces, en dashes
+            value = _DASHES.sub("-", value.replace("\u00a0", " ").strip())
+        return _blank_to_none(value)
+
+    @field_validator("last_checked", mode="after")
+    @classmethod
+    def _checked_not_ahead(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise problem(N_("The date the entry was checked cannot be in the future."))
+        return value
+
+    @field_validator("first_visit_facts", mode="before")
+    @classmethod
+    def _facts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(";")
+        if isinstance(value, list):
+            return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+        return value
+
+    @field_validator("first_visit_facts", mode="after")
+    @classmethod
+    def _known_facts(cls, value: list[str]) -> list[str]:
+        known = [fact.value for fact in FirstVisitFact]
+        if any(fact not in known for fact in value):
+            raise problem(N_("Choose one of: %(expected)s."), expected=", ".join(known))
+        return value
 
     @field_validator("tags", "target_groups", "accessibility", mode="before")
     @classmethod
