@@ -91,7 +91,9 @@ class ActorForm(FlaskForm):
         ),
     )
     first_visit_facts = CheckboxesField(
-        ACTOR_LABELS["first_visit_facts"], choices=options(FIRST_VISIT_LABELS.items())
+        ACTOR_LABELS["first_visit_facts"],
+        choices=options(FIRST_VISIT_LABELS.items()),
+        validate_choice=False,  # the schema refuses unknown facts, with a translated message
     )
     cost = StringField(ACTOR_LABELS["cost"], description=_l("E.g. coffee 5 kr., a trip 50 kr."))
     free_of_charge = BooleanField(_l("Free of charge to take part"))
