@@ -20,6 +20,7 @@ from harvest.listing import MAX_ID
 from harvest.models import (
     Actor,
     ActorKind,
+    FirstVisitFact,
     Harvest,
     HarvestQuestion,
     HarvestStep,
@@ -104,7 +105,7 @@ class ActorPublic(Public):
     opening_hours: str
     contact_person: str
     first_visit: str
-    first_visit_facts: list[str]
+    first_visit_facts: list[FirstVisitFact]
     cost: str
     free_of_charge: bool
     last_checked: date | None
@@ -305,7 +306,7 @@ def _actors(session: Session, records: Sequence[Actor]) -> list[Public]:
             opening_hours=r.opening_hours,
             contact_person=r.contact_person,
             first_visit=r.first_visit,
-            first_visit_facts=list(r.first_visit_facts),
+            first_visit_facts=[FirstVisitFact(f) for f in r.first_visit_facts],
             cost=r.cost,
             free_of_charge=r.free_of_charge,
             last_checked=r.last_checked,

@@ -165,7 +165,7 @@ class ActorBase(Checked):
     opening_hours: str = Field(default="", max_length=300)
     contact_person: str = Field(default="", max_length=200)
     first_visit: str = Field(default="", max_length=5_000)
-    first_visit_facts: list[str] = Field(default_factory=list)
+    first_visit_facts: list[FirstVisitFact] = Field(default_factory=list)
     cost: str = Field(default="", max_length=300)
     free_of_charge: bool = False
     last_checked: date | None = None
@@ -195,11 +195,8 @@ class ActorBase(Checked):
 
     @field_validator("first_visit_facts", mode="after")
     @classmethod
-    def _known_facts(cls, value: list[str]) -> list[str]:
-        known = [fact.value for fact in FirstVisitFact]
-        if any(fact not in known for fact in value):
-            raise problem(N_("Choose one of: %(expected)s."), expected=", ".join(known))
-        return value
+    def _plain_facts(cls, value: list[FirstVisitFact]) -> list[str]:
+        return [fact.value for fact in value]  # stored as JSON text, compared with stored lists
 
     @field_validator("tags", "target_groups", "accessibility", mode="before")
     @classmethod
