@@ -14,6 +14,7 @@ from app.forms import (
 )
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField
+from harvest.actors import PRACTICAL_FIELDS
 
 FREQUENCY_LABELS = {
     "once": _l("Once"),
@@ -118,13 +119,7 @@ ACTOR_FIELDS = (
     "website",
     "email",
     "phone",
-    "opening_hours",
-    "contact_person",
-    "first_visit",
-    "first_visit_facts",
-    "cost",
-    "free_of_charge",
-    "last_checked",
+    *PRACTICAL_FIELDS,
     "profile",
 )
 

@@ -43,13 +43,7 @@ ACTOR_FIELDS = (
     "email",
     "phone",
     "profile",
-    "opening_hours",
-    "contact_person",
-    "first_visit",
-    "first_visit_facts",
-    "cost",
-    "free_of_charge",
-    "last_checked",
+    *actors.PRACTICAL_FIELDS,
 )
 TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_reason", "note")
 
