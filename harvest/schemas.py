@@ -193,11 +193,6 @@ class ActorBase(Checked):
             return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
         return value
 
-    @field_validator("first_visit_facts", mode="after")
-    @classmethod
-    def _plain_facts(cls, value: list[FirstVisitFact]) -> list[str]:
-        return [fact.value for fact in value]  # stored as JSON text, compared with stored lists
-
     @field_validator("tags", "target_groups", "accessibility", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
