@@ -177,13 +177,6 @@ class ActorBase(Checked):
             value = _DASHES.sub("-", value.replace("\u00a0", " ").strip())
         return _blank_to_none(value)
 
-    @field_validator("last_checked", mode="after")
-    @classmethod
-    def _checked_not_ahead(cls, value: date | None) -> date | None:
-        if value is not None and value > date.today():
-            raise problem(N_("The date the entry was checked cannot be in the future."))
-        return value
-
     @field_validator("first_visit_facts", mode="before")
     @classmethod
     def _facts(cls, value: Any) -> Any:

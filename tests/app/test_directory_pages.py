@@ -315,7 +315,6 @@ def test_a_cpr_number_in_the_contact_person_is_refused_and_nothing_changes(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("last_checked", (date.today() + timedelta(days=3)).isoformat(), "fremtiden"),
         ("last_checked", "sidste tirsdag", "ÅÅÅÅ-MM-DD"),
         ("first_visit_facts", ["bring_a_cake"], "Vælg en af"),
         ("cost", "x" * 301, "højst 300"),
