@@ -1,10 +1,12 @@
 """The association directory: search and filters, the actor page, editing actors and
 ties, and merging two actors that are the same."""
 
+from datetime import timedelta
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -15,6 +17,8 @@ from app.conflicts import conflict_page
 from app.database import db
 from app.directory_forms import (
     ACTOR_FIELDS,
+    ACTOR_LABELS,
+    FIRST_VISIT_LABELS,
     TIE_FIELDS,
     ActorForm,
     MergeForm,
@@ -79,15 +83,37 @@ def _filters(args: MultiDict[str, str]) -> directory.DirectoryFilters:
         accessibility=[a.strip()[:100] for a in args.getlist("access") if a.strip()][:10],
         when=one("when", tuple(WHEN_LABELS)),
         tied_to_service=args.get("tied") == "1",
+        first_visit=[f for f in args.getlist("visit") if f in directory.FIRST_VISIT_FACTS],
+        free_of_charge=args.get("free") == "1",
+        checked_recently=args.get("checked") == "1",
     )
 
 
-FILTER_KEYS = ("q", "municipality", "kind", "sector", "activity", "target_group", "access", "when")
+FILTER_KEYS = (
+    "q",
+    "municipality",
+    "kind",
+    "sector",
+    "activity",
+    "target_group",
+    "access",
+    "when",
+    "visit",
+    "free",
+    "checked",
+)
+
+
+def _picked_ids(args: MultiDict[str, str]) -> list[int]:
+    """Return the actor ids picked for a short list (`ids=`), at most a page's worth."""
+    ids = (int_value(v) for v in args.getlist("ids"))
+    return list(dict.fromkeys(i for i in ids if i is not None and i > 0))[: directory.MAX_PICKED]
 
 
 def _page_url(number: int) -> str:
     """Return the directory's URL for page `number`, keeping every filter."""
-    kept = {key: request.args.getlist(key) for key in (*FILTER_KEYS, "tied") if key in request.args}
+    keys = (*FILTER_KEYS, "tied", "ids")
+    kept = {key: request.args.getlist(key) for key in keys if key in request.args}
     return url_for("directory.index", **kept, page=number)
 
 
@@ -96,6 +122,8 @@ def index() -> Any:
     """Find actors by search and filters; everyone may look."""
     filters = _filters(request.args)
     page = directory.find_actors(db(), filters, page=page_arg())
+    shown = {a.id for a in page.items}
+    picked = directory.picked_actors(db(), _picked_ids(request.args))
     municipalities = directory.municipality_names(db())
     current = next(
         (name for slug, name in municipalities.values() if slug == filters.municipality), None
@@ -110,9 +138,37 @@ def index() -> Any:
         kind_labels=KIND_LABELS,
         sector_labels=SECTOR_LABELS,
         when_labels=WHEN_LABELS,
+        first_visit_labels=FIRST_VISIT_LABELS,
         page_url=_page_url,
+        picked_ids={a.id for a in picked},
+        picked_elsewhere=[a for a in picked if a.id not in shown],
+        freshness=directory.checked_age,
         can_edit=access.may_somewhere(db(), signed_in_user(), Action.WRITE_ACTOR),
     )
+
+
+@bp.route("/kortliste")
+def shortlist() -> Any:
+    """Show the picked actors as one printable page for a citizen, with a mail to send it."""
+    picked = directory.picked_actors(db(), _picked_ids(request.args))
+    municipalities = directory.municipality_names(db())
+    letter = render_template(
+        "directory/shortlist.txt", actors=picked, municipalities=municipalities, **_labels()
+    )
+    return render_template(
+        "directory/shortlist.html",
+        actors=picked,
+        municipalities=municipalities,
+        letter=letter,
+        mailto="mailto:?"
+        + urlencode({"subject": _("Places you can go"), "body": letter}, quote_via=quote),
+        back=url_for("directory.index", ids=[a.id for a in picked]),
+        **_labels(),
+    )
+
+
+def _labels() -> dict[str, Any]:
+    return {"kind_labels": KIND_LABELS, "first_visit_labels": FIRST_VISIT_LABELS}
 
 
 @bp.route("/<int:actor_id>")
@@ -131,7 +187,9 @@ def actor(actor_id: int) -> Any:
         sector_labels=SECTOR_LABELS,
         tier_labels=TIER_LABELS,
         tie_kind_labels=TIE_KIND_LABELS,
-        hours=[hours_line(row) for row in found.opening_hours],
+        first_visit_labels=FIRST_VISIT_LABELS,
+        field_labels=ACTOR_LABELS,
+        checked=directory.checked_age(found.last_checked),
         can_edit=can_edit,
         revisions=revisions.revisions(db(), "actor", actor_id) if can_edit else [],
     )
@@ -146,7 +204,12 @@ def _prepare_actor(form: ActorForm) -> None:
 
 
 def _actor_data(form: ActorForm) -> dict[str, Any]:
-    return {name: getattr(form, name).data or "" for name in ACTOR_FIELDS}
+    data = {name: getattr(form, name).data or "" for name in ACTOR_FIELDS}
+    data.update(
+        free_of_charge=bool(form.free_of_charge.data),
+        first_visit_facts=form.first_visit_facts.data or [],
+    )
+    return data
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -180,6 +243,8 @@ def _actor_values(state: dict[str, Any]) -> dict[str, Any]:
         target_groups="; ".join(state.get("target_groups") or []),
         accessibility="; ".join(state.get("accessibility") or []),
         opening_hours=list(state.get("opening_hours") or []),
+        first_visit_facts=list(state.get("first_visit_facts") or []),
+        free_of_charge=bool(state.get("free_of_charge")),
     )
     return values
 
@@ -328,6 +393,18 @@ def edit_tie(tie_id: int) -> Any:
         except ValidationFailed as error:
             show_errors(form, error)
     return render_template("directory/tie_form.html", form=form, tie=tie, ends=ends), 422
+
+
+@bp.app_template_filter("days_ago")
+def _days_ago(days: int) -> str:
+    """Return a number of days as people say it: "3 months", "2 weeks"."""
+    return str(format_timedelta(timedelta(days=days), granularity="day"))
+
+
+@bp.app_template_filter("hours")
+def _hours(rows: list[dict[str, str]]) -> list[str]:
+    """Return an actor's rows of opening hours in plain words, one line a row."""
+    return [hours_line(row) for row in rows or []]
 
 
 @bp.app_context_processor

@@ -7,10 +7,18 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 
-from app.forms import KIND_LABELS, SECTOR_LABELS, TIE_KIND_LABELS, TIER_LABELS, options
+from app.forms import (
+    KIND_LABELS,
+    SECTOR_LABELS,
+    TIE_KIND_LABELS,
+    TIER_LABELS,
+    CheckboxesField,
+    options,
+)
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField
 from app.translated_forms import Form
+from harvest.actors import PRACTICAL_FIELDS
 from harvest.opening_hours import Weekday
 
 WEEKDAY_LABELS = {
@@ -120,32 +128,89 @@ FREQUENCY_LABELS = {
 }
 
 
+FIRST_VISIT_LABELS = {
+    "companion_welcome": _l("Someone may come along"),
+    "no_sign_up": _l("No sign-up needed"),
+    "met_on_arrival": _l("Someone meets you when you arrive"),
+    "come_alone": _l("Fine to come alone"),
+}
+# An actor's fields as the form, the history and the short list name them.
+ACTOR_LABELS = {
+    "name": _l("Name"),
+    "slug": _l("Short name"),
+    "kind": _l("Kind of actor"),
+    "sector": _l("Sector"),
+    "tier": _l("Authority"),
+    "municipality": _l("Municipality"),
+    "municipality_id": _l("Municipality"),
+    "tags": _l("Activities"),
+    "target_groups": _l("Target groups"),
+    "accessibility": _l("Accessibility notes"),
+    "address": _l("Address"),
+    "website": _l("Website"),
+    "email": _l("Public e-mail"),
+    "phone": _l("Public phone"),
+    "profile": _l("Profile"),
+    "opening_hours": _l("Opening hours"),
+    "contact_person": _l("Contact person"),
+    "first_visit": _l("The first visit"),
+    "first_visit_facts": _l("At the first visit"),
+    "cost": _l("Cost"),
+    "free_of_charge": _l("Free of charge"),
+    "last_checked": _l("Last checked"),
+}
+
+
 class ActorForm(Form):
-    name = StringField(_l("Name"))
-    kind = SelectField(_l("Kind of actor"), choices=options(KIND_LABELS.items()))
-    sector = SelectField(_l("Sector"), choices=options(SECTOR_LABELS.items()))
-    tier = SelectField(_l("Authority"), choices=options(TIER_LABELS.items()), default="2")
-    municipality = SelectField(_l("Municipality"), coerce=str, validate_choice=False)
+    name = StringField(ACTOR_LABELS["name"])
+    kind = SelectField(ACTOR_LABELS["kind"], choices=options(KIND_LABELS.items()))
+    sector = SelectField(ACTOR_LABELS["sector"], choices=options(SECTOR_LABELS.items()))
+    tier = SelectField(ACTOR_LABELS["tier"], choices=options(TIER_LABELS.items()), default="2")
+    municipality = SelectField(ACTOR_LABELS["municipality"], coerce=str, validate_choice=False)
     tags = StringField(
-        _l("Activities"), description=_l("Separate with semicolons, e.g. music; choir; walks")
+        ACTOR_LABELS["tags"], description=_l("Separate with semicolons, e.g. music; choir; walks")
     )
-    target_groups = StringField(_l("Target groups"), description=_l("Separate with semicolons"))
+    target_groups = StringField(
+        ACTOR_LABELS["target_groups"], description=_l("Separate with semicolons")
+    )
     accessibility = StringField(
-        _l("Accessibility notes"),
+        ACTOR_LABELS["accessibility"],
         description=_l("Separate with semicolons, e.g. free; no sign-up; newcomers welcome"),
     )
-    address = StringField(_l("Address"))
-    website = StringField(_l("Website"))
-    email = StringField(_l("Public e-mail"))
-    phone = StringField(_l("Public phone"))
-    profile = TextAreaField(_l("Profile"), description=_l("Markdown is allowed."))
+    address = StringField(ACTOR_LABELS["address"])
+    website = StringField(ACTOR_LABELS["website"])
+    email = StringField(ACTOR_LABELS["email"])
+    phone = StringField(ACTOR_LABELS["phone"])
     opening_hours = OpeningHoursField(
-        _l("Opening hours"),
+        ACTOR_LABELS["opening_hours"],
         description=_l(
             "One row per day and time, e.g. Wednesday from 19:00 to 21:00. "
             "Leave rows you do not need empty."
         ),
     )
+    contact_person = StringField(
+        ACTOR_LABELS["contact_person"],
+        description=_l("A role or a named contact at the place, e.g. the volunteer coordinator"),
+    )
+    first_visit = TextAreaField(
+        ACTOR_LABELS["first_visit"],
+        description=_l(
+            "In plain words: can one come alone, may someone come along, "
+            "what happens the first time"
+        ),
+    )
+    first_visit_facts = CheckboxesField(
+        ACTOR_LABELS["first_visit_facts"],
+        choices=options(FIRST_VISIT_LABELS.items()),
+        validate_choice=False,  # the schema refuses unknown facts, with a translated message
+    )
+    cost = StringField(ACTOR_LABELS["cost"], description=_l("E.g. coffee 5 kr., a trip 50 kr."))
+    free_of_charge = BooleanField(_l("Free of charge to take part"))
+    last_checked = StringField(
+        ACTOR_LABELS["last_checked"],
+        description=_l("YYYY-MM-DD: the day you checked the entry with the place"),
+    )
+    profile = TextAreaField(ACTOR_LABELS["profile"], description=_l("Markdown is allowed."))
     version = HiddenField()
 
 
@@ -162,8 +227,8 @@ ACTOR_FIELDS = (
     "website",
     "email",
     "phone",
+    *PRACTICAL_FIELDS,
     "profile",
-    "opening_hours",
 )
 
 

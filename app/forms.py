@@ -11,10 +11,12 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField, OutcomeField
@@ -93,6 +95,13 @@ CHANGE_TYPES = {
     "resources": _l("Resources"),
     "participation": _l("Participation: from receiver to participant"),
 }
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (a list of ids as text)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def options(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:

@@ -47,6 +47,7 @@ ROUTES: dict[str, Rule] = {
     "knowledge.page": PUBLIC,
     "directory.index": PUBLIC,
     "directory.actor": PUBLIC,
+    "directory.shortlist": PUBLIC,  # public entries, like the directory; nothing stored
     "suggestions.actors": PUBLIC,  # actor names, public like the directory
     "maps.index": PUBLIC,
     "maps.changes": PUBLIC,

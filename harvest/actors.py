@@ -19,6 +19,16 @@ from harvest.records import editing
 from harvest.schemas import ActorCreate, ActorUpdate, MunicipalityCreate, validate
 from harvest.ties import reclassify_ties_of
 
+# What a social worker needs to send a citizen to an actor: the form, demo files and history.
+PRACTICAL_FIELDS = (
+    "opening_hours",
+    "contact_person",
+    "first_visit",
+    "first_visit_facts",
+    "cost",
+    "free_of_charge",
+    "last_checked",
+)
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 
 

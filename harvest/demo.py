@@ -43,7 +43,7 @@ ACTOR_FIELDS = (
     "email",
     "phone",
     "profile",
-    "opening_hours",
+    *actors.PRACTICAL_FIELDS,
 )
 TIE_FIELDS = ("kind", "start", "end", "strength", "form_override", "override_reason", "note")
 
@@ -140,8 +140,9 @@ def _load_municipalities(session: Session, path: Path, report: LoadReport) -> No
 
 
 def _actor_data(row: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in row.items() if k != "contact"}
+    data = {k: v for k, v in row.items() if k not in ("contact", "practical")}
     data.update(row.get("contact") or {})
+    data.update(row.get("practical") or {})
     return data
 
 

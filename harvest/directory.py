@@ -2,23 +2,24 @@
 
 Full-text search (Danish-aware, see `harvest.fulltext`) plus filters on kind, sector,
 activity (tag), target group, municipality, accessibility notes, when an actor is
-open (from its structured opening hours, `harvest.opening_hours`), and whether it
-has a tie to a municipal service; sorted by best match when searching, else by name;
-paged with `harvest.search.Page`. Also the facet values the filter dropdowns offer.
+open (from its structured opening hours, `harvest.opening_hours`), what a first visit
+is like, cost, when the entry was last checked, and whether it has a tie to a municipal
+service; sorted by best match when searching, else by name; paged with
+`harvest.search.Page`. Also the facet values the filter dropdowns offer.
 Must not import `app` or Flask.
 """
 
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select, true
 from sqlmodel import Session, col
 
 from harvest import fulltext
-from harvest.models import Actor, ActorKind, Municipality, Sector, Tie
+from harvest.models import Actor, ActorKind, FirstVisitFact, Municipality, Sector, Tie
 from harvest.opening_hours import WHEN_RULES, OpenWhen
 from harvest.search import (
     COUNT_CAP,
@@ -45,6 +46,9 @@ class DirectoryFilters:
     accessibility: list[str] = field(default_factory=list)
     when: str | None = None
     tied_to_service: bool = False
+    first_visit: list[str] = field(default_factory=list)
+    free_of_charge: bool = False
+    checked_recently: bool = False
 
     def is_empty(self) -> bool:
         """Tell whether no filter or search is set."""
@@ -58,6 +62,9 @@ class DirectoryFilters:
             or self.accessibility
             or self.when
             or self.tied_to_service
+            or self.first_visit
+            or self.free_of_charge
+            or self.checked_recently
         )
 
 
@@ -139,6 +146,12 @@ def _conditions(session: Session, filters: DirectoryFilters) -> list[ColumnEleme
         where.append(_open_when(session, OpenWhen(filters.when)))
     if filters.tied_to_service:
         where.append(_tied_to_service())
+    for fact in filters.first_visit:
+        where.append(_json_has(Actor.first_visit_facts, fact))
+    if filters.free_of_charge:
+        where.append(col(Actor.free_of_charge).is_(True))
+    if filters.checked_recently:
+        where.append(col(Actor.last_checked) >= date.today() - RECENTLY_CHECKED)
     return where
 
 
@@ -211,5 +224,35 @@ def municipality_names(session: Session) -> dict[int, tuple[str, str]]:
     return {mid: (slug, name) for mid, slug, name in rows}
 
 
+def picked_actors(session: Session, ids: list[int]) -> list[Actor]:
+    """Return the actors with `ids` in the order they were picked; unknown ids are skipped."""
+    wanted = list(dict.fromkeys(ids))[:MAX_PICKED]
+    if not wanted:
+        return []
+    found = {a.id: a for a in session.scalars(select(Actor).where(col(Actor.id).in_(wanted)))}
+    return [found[i] for i in wanted if i in found]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh an entry is: never checked, checked `days` ago, or overdue (over a year)."""
+
+    days: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days is None or self.days > RECENTLY_CHECKED.days
+
+
+def checked_age(last_checked: date | None, today: date | None = None) -> Freshness:
+    """Return how long ago an entry was last checked by staff."""
+    if last_checked is None:
+        return Freshness(None)
+    return Freshness(max(0, ((today or date.today()) - last_checked).days))
+
+
+RECENTLY_CHECKED = timedelta(days=365)
+MAX_PICKED = 12  # a short list is for one citizen: one printed page
+FIRST_VISIT_FACTS = tuple(fact.value for fact in FirstVisitFact)
 KINDS = tuple(kind.value for kind in ActorKind)
 SECTORS = tuple(sector.value for sector in Sector)

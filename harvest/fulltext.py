@@ -89,9 +89,13 @@ ACTORS = SearchIndex(
         ("accessibility", "C"),
         ("profile", "C"),
         ("address", "D"),
+        ("first_visit", "C"),
+        ("contact_person", "D"),
+        ("cost", "D"),
     ),
     word_starts="AB",
 )
+ACTORS_0002 = SearchIndex("actor", ACTORS.columns[:6])  # as migration 0002 made it
 INDEXES = (OUTCOMES, ACTORS)
 _SQLITE_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
 # The endings of Danish nouns and verbs (SQLite's stand-in for the stemmer); the
@@ -257,18 +261,18 @@ def _pg_quote(term: str) -> str:
 # --- schema (used by migrations) --------------------------------------------
 
 
-def create_indexes(conn: Connection) -> None:
+def create_indexes(conn: Connection, indexes: Sequence[SearchIndex] = INDEXES) -> None:
     """Create the search indexes and the triggers that keep them current."""
-    for index in INDEXES:
+    for index in indexes:
         if conn.dialect.name == "postgresql":
             _create_pg(conn, index)
         else:
             _create_sqlite(conn, index)
 
 
-def drop_indexes(conn: Connection) -> None:
+def drop_indexes(conn: Connection, indexes: Sequence[SearchIndex] = INDEXES) -> None:
     """Drop what `create_indexes` made."""
-    for index in INDEXES:
+    for index in indexes:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f'ALTER TABLE "{index.table}" DROP COLUMN IF EXISTS search_vector'))
         else:

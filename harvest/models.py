@@ -60,6 +60,15 @@ class ActorKind(StrEnum):
     FUNDER = "funder"
 
 
+class FirstVisitFact(StrEnum):
+    """What a citizen can count on the first time they come (filterable)."""
+
+    COMPANION_WELCOME = "companion_welcome"
+    NO_SIGN_UP = "no_sign_up"
+    MET_ON_ARRIVAL = "met_on_arrival"
+    COME_ALONE = "come_alone"
+
+
 class Tier(IntEnum):
     """An actor's authority over resources and decisions."""
 
@@ -225,6 +234,13 @@ class Actor(Versioned, Stamped, table=True):
     profile: str = _text()
     # Rows of {"day", "opens", "closes"}: see harvest.opening_hours.
     opening_hours: list[dict[str, str]] = _json_list()
+    # What a social worker needs to send a citizen there (public facts, never citizen data).
+    contact_person: str = Field(default="", max_length=200)
+    first_visit: str = _text()
+    first_visit_facts: list[str] = _json_list()
+    cost: str = Field(default="", max_length=300)
+    free_of_charge: bool = Field(default=False, index=True)
+    last_checked: date | None = Field(default=None, index=True)
 
     __table_args__ = (CheckConstraint("tier BETWEEN 1 AND 3", name="ck_actor_tier"),)
 

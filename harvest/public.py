@@ -20,6 +20,7 @@ from harvest.listing import MAX_ID
 from harvest.models import (
     Actor,
     ActorKind,
+    FirstVisitFact,
     Harvest,
     HarvestQuestion,
     HarvestStep,
@@ -101,6 +102,13 @@ class ActorPublic(Public):
     email: str
     phone: str
     profile: str
+    opening_hours: list[dict[str, str]]
+    contact_person: str
+    first_visit: str
+    first_visit_facts: list[FirstVisitFact]
+    cost: str
+    free_of_charge: bool
+    last_checked: date | None
 
 
 class TiePublic(Public):
@@ -295,6 +303,13 @@ def _actors(session: Session, records: Sequence[Actor]) -> list[Public]:
             email=r.email,
             phone=r.phone,
             profile=r.profile,
+            opening_hours=r.opening_hours,
+            contact_person=r.contact_person,
+            first_visit=r.first_visit,
+            first_visit_facts=[FirstVisitFact(f) for f in r.first_visit_facts],
+            cost=r.cost,
+            free_of_charge=r.free_of_charge,
+            last_checked=r.last_checked,
         )
         for r in records
     ]

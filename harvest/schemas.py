@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from harvest.errors import N_, PrivacyViolation, ValidationFailed
 from harvest.models import (
     ActorKind,
+    FirstVisitFact,
     HarvestStep,
     OutcomeStatus,
     Role,
@@ -41,6 +42,7 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 URL_PATTERN = r"^https?://[^\s]+$"
 MIN_PASSWORD = 12
 SURROGATE = re.compile("[\ud800-\udfff]")
+_DASHES = re.compile("[\u2010-\u2015\u2212]")  # hyphens, en and em dashes, minus
 UNREADABLE_MESSAGE = N_("The text contains a NUL byte or a broken character; remove it.")
 
 _MESSAGES: dict[str, str] = {
@@ -162,6 +164,12 @@ class ActorBase(Checked):
     phone: str = Field(default="", max_length=40)
     profile: str = Field(default="", max_length=20_000)
     opening_hours: list[dict[str, str]] = Field(default_factory=list)
+    contact_person: str = Field(default="", max_length=200)
+    first_visit: str = Field(default="", max_length=5_000)
+    first_visit_facts: list[FirstVisitFact] = Field(default_factory=list)
+    cost: str = Field(default="", max_length=300)
+    free_of_charge: bool = False
+    last_checked: date | None = None
 
     @field_validator("opening_hours", mode="before")
     @classmethod
@@ -174,6 +182,22 @@ class ActorBase(Checked):
             return parse_rows(value)
         except HoursProblem as bad:
             raise problem(bad.message, **bad.params) from None
+
+    @field_validator("last_checked", mode="before")
+    @classmethod
+    def _checked_date(cls, value: Any) -> Any:
+        if isinstance(value, str):  # a date pasted from Word: no-break spaces, en dashes
+            value = _DASHES.sub("-", value.replace("\u00a0", " ").strip())
+        return _blank_to_none(value)
+
+    @field_validator("first_visit_facts", mode="before")
+    @classmethod
+    def _facts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(";")
+        if isinstance(value, list):
+            return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+        return value
 
     @field_validator("tags", "target_groups", "accessibility", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -339,3 +340,172 @@ def test_a_stale_edit_of_opening_hours_keeps_both_and_shows_them_in_words(
     page = response.get_data(as_text=True)
     assert "torsdag 19:00\u201321:00" in page and "onsdag 19:00\u201321:00" in page
     assert '<option value="thursday" selected>' in page  # your rows are kept in the form
+    assert "Glossary" in page and "/viden/glossary" in page
+
+
+# --- practical facts: what a social worker needs to send a citizen somewhere ------------
+
+
+def _practical_form(actor, **changes):
+    data = {
+        "name": actor.name,
+        "kind": "association",
+        "sector": "civil_society",
+        "tier": "2",
+        "address": "Strandgade 7, 3000 Helsingør",
+        "opening_hours-0-day": "tuesday",
+        "opening_hours-0-opens": "10:00",
+        "opening_hours-0-closes": "14:00",
+        "contact_person": "Den frivillige koordinator",
+        "first_visit": "Du kan komme alene eller tage en ven med. Vi drikker kaffe først.",
+        "first_visit_facts": ["companion_welcome", "no_sign_up"],
+        "cost": "Kaffe 5 kr.",
+        "free_of_charge": "y",
+        "last_checked": (date.today() - timedelta(days=90)).isoformat(),
+        "version": actor.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_practical_facts_are_edited_kept_in_history_shown_found_and_filtered(
+    client, session, create_user, create_actor
+):
+    actor = create_actor(name="Strikkecaféen")
+    other = create_actor(name="Skakklubben")
+    _login(client, session, create_user)
+    response = client.post(f"/aktoerer/{actor.id}/edit", data=_practical_form(actor))
+    assert response.status_code == 302
+
+    page = client.get(f"/aktoerer/{actor.id}").get_data(as_text=True)
+    history = page[page.index("Historik") :]
+    for label in ("Åbningstider", "Kontaktperson", "Det første besøg", "Ved første besøg"):
+        assert label in history
+    assert "Pris" in history and "Gratis" in history and "Sidst tjekket" in history
+    assert "contact_person" not in history and "first_visit" not in history
+    going = page[page.index("Sådan kommer du") : page.index("Historik")]
+    assert "tirsdag 10:00–14:00" in going and "Strandgade 7, 3000 Helsingør" in going
+    assert "Den frivillige koordinator" in going and "Vi drikker kaffe først" in going
+    assert "Man må tage nogen med" in going and "Ingen tilmelding" in going
+    assert "Kaffe 5 kr. (gratis)" in going
+    assert "Tjekket for 3 måneder siden" in page
+
+    def found(query):
+        listed = client.get(f"/aktoerer/?{query}").get_data(as_text=True)
+        return ("Strikkecaféen" in listed, "Skakklubben" in listed)
+
+    assert found("q=kaffe") == (True, False)  # the first-visit note is searched
+    assert found("q=koordinator") == (True, False)  # and the contact person
+    assert found("free=1") == (True, False)
+    assert found("visit=companion_welcome") == (True, False)
+    assert found("checked=1") == (True, False)
+    assert found("") == (True, True)
+    assert other.id
+
+
+def test_the_directory_says_how_fresh_each_entry_is(client, session, create_actor):
+    today = date.today()
+    create_actor(name="Nytjekket", last_checked=today - timedelta(days=14))
+    create_actor(name="Gammeltjekket", last_checked=today - timedelta(days=400))
+    create_actor(name="Aldrigtjekket")
+    session.commit()
+    page = client.get("/aktoerer/").get_data(as_text=True)
+    assert "Tjekket for 2 uger siden" in page
+    assert "Ikke tjekket i over et år" in page and "Ikke tjekket endnu" in page
+    english = client.get("/aktoerer/?lang=en&checked=1").get_data(as_text=True)
+    assert "Checked 2 weeks ago" in english and "Gammeltjekket" not in english
+
+
+def test_a_cpr_number_in_the_contact_person_is_refused_and_nothing_changes(
+    client, session, create_user, create_actor
+):
+    actor = create_actor(name="Strikkecaféen")
+    _login(client, session, create_user)
+    response = client.post(
+        f"/aktoerer/{actor.id}/edit",
+        data=_practical_form(actor, contact_person="Mette, 010190–1234"),  # en dash from Word
+    )
+    assert response.status_code == 422
+    assert "CPR" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Actor, actor.id).contact_person == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("last_checked", "sidste tirsdag", "ÅÅÅÅ-MM-DD"),
+        ("first_visit_facts", ["bring_a_cake"], "Vælg en af"),
+        ("cost", "x" * 301, "højst 300"),
+    ],
+)
+def test_bad_practical_facts_get_a_clear_message(
+    client, session, create_user, create_actor, field, value, message
+):
+    actor = create_actor()
+    _login(client, session, create_user)
+    response = client.post(
+        f"/aktoerer/{actor.id}/edit", data=_practical_form(actor, **{field: value})
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_text_pasted_from_word_is_kept_readable(client, session, create_user, create_actor):
+    actor = create_actor()
+    _login(client, session, create_user)
+    checked = date.today() - timedelta(days=2)
+    response = client.post(
+        f"/aktoerer/{actor.id}/edit",
+        data=_practical_form(
+            actor,
+            contact_person="\u00a0Foreningens\u00a0formand\u00a0",
+            cost="50–100 kr.",
+            last_checked="\u00a0" + checked.isoformat().replace("-", "–"),
+        ),
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    saved = session.get(Actor, actor.id)
+    assert saved.contact_person == "Foreningens\u00a0formand"
+    assert saved.cost == "50–100 kr." and saved.last_checked == checked
+
+
+# --- the citizen's short list ----------------------------------------------------------
+
+
+def test_the_short_list_shows_what_a_citizen_needs_in_danish_and_english(client, session, loaded):
+    cafe = _actor(session, "hel-cafe-vinkeldammen")
+    walk = _actor(session, "hel-gaafaellesskabet")
+    page = client.get(f"/aktoerer/kortliste?ids={cafe.id}&ids={walk.id}").get_data(as_text=True)
+    assert "<h1>Steder du kan komme</h1>" in page
+    assert page.index("Café Vinkeldammen") < page.index("Gåfællesskabet")  # in the picked order
+    assert "Mandag–torsdag kl. 10–15" in page and "Vinkeldammen 1, 3000 Helsingør" in page
+    assert "Cafémedarbejderen på vagt" in page and "Kaffe 5 kr." in page
+    assert "Du kan bare komme ind ad døren" in page and "Gratis" in page
+    assert 'href="mailto:?subject=Steder%20du%20kan%20komme&amp;body=' in page
+    assert '<textarea id="shortlist-text"' in page and "Hvornår: Mandag" in page
+    english = client.get(f"/aktoerer/kortliste?lang=en&ids={cafe.id}").get_data(as_text=True)
+    assert "<h1>Places you can go</h1>" in english and "Someone may come along" in english
+
+
+def test_the_short_list_ignores_bad_and_unknown_ids(client, session, loaded):
+    cafe = _actor(session, "hel-cafe-vinkeldammen")
+    response = client.get(f"/aktoerer/kortliste?ids=abc&ids=-3&ids=99999&ids={cafe.id}")
+    assert response.status_code == 200
+    assert "Café Vinkeldammen" in response.get_data(as_text=True)
+    empty = client.get("/aktoerer/kortliste").get_data(as_text=True)
+    assert "Der er ikke valgt nogen steder endnu" in empty
+
+
+def test_picks_are_kept_while_filtering_and_paging(client, session, loaded):
+    cafe = _actor(session, "hel-cafe-vinkeldammen")
+    page = client.get(f"/aktoerer/?ids={cafe.id}&activity=kor").get_data(as_text=True)
+    assert "Allerede på kortlisten" in page
+    assert f'id="picked-{cafe.id}" name="ids" value="{cafe.id}" checked' in page
+    shown = client.get(f"/aktoerer/?ids={cafe.id}&municipality=helsingor").get_data(as_text=True)
+    assert f'id="pick-{cafe.id}" name="ids" value="{cafe.id}" checked' in shown
+    assert "Allerede på kortlisten" not in shown
+    paged = client.get(f"/aktoerer/?ids={cafe.id}&sector=civil_society").get_data(as_text=True)
+    next_link = re.search(r'href="([^"]+)" rel="next"', paged)
+    assert next_link is not None and f"ids={cafe.id}" in next_link.group(1)

@@ -67,7 +67,7 @@ def upgrade() -> None:
         )
 
     # ### end Alembic commands ###
-    fulltext.create_indexes(op.get_bind())
+    fulltext.create_indexes(op.get_bind(), (fulltext.OUTCOMES, fulltext.ACTORS_0002))
 
 
 def downgrade() -> None:
