@@ -102,6 +102,7 @@ ROUTES: dict[str, Rule] = {
     "needs.index": Action.READ_INTERNAL,
     "needs.new": Action.WRITE_NEED,
     "needs.edit": Action.WRITE_NEED,
+    "needs.between": Action.READ_INTERNAL,
     # administration
     "audit.index": Action.ADMINISTER,
     "main.privacy": PUBLIC,
