@@ -77,16 +77,16 @@ def _labels() -> dict[str, Any]:
     }
 
 
-@bp.route("/kommune/<slug>")
+@bp.route("/kommune/<municipality>")
 @login_required
-def between(slug: str) -> Any:
+def between(municipality: str) -> Any:
     """Show what each side in a municipality asks of the other, answered or not."""
     _reader()
-    municipality = actors.municipality_by_slug(db(), slug)
+    found = actors.municipality_by_slug(db(), municipality)
     return render_template(
         "needs/between.html",
-        municipality=municipality,
-        sides=needs.sides_in(db(), municipality),
+        municipality=found,
+        sides=needs.sides_in(db(), found),
         **_labels(),
     )
 

@@ -103,6 +103,9 @@ ROUTES: dict[str, Rule] = {
     "needs.new": Action.WRITE_NEED,
     "needs.edit": Action.WRITE_NEED,
     "needs.between": Action.READ_INTERNAL,
+    "groups.detail": Action.READ_INTERNAL,
+    "groups.new_actor": Action.WRITE_GROUP_ACTORS,
+    "groups.edit_actor": Action.WRITE_GROUP_ACTORS,
     # administration
     "audit.index": Action.ADMINISTER,
     "main.privacy": PUBLIC,

@@ -24,6 +24,7 @@ from harvest.models import (
     GroupActor,
     ImplementationGroup,
     MemberRole,
+    Municipality,
     Sector,
     User,
     utcnow,
@@ -232,6 +233,30 @@ def timeline(places: list[tuple[GroupActor, Actor]]) -> list[GroupEvent]:
     ]
     order = {"invited": 0, "joined": 1, "left": 2}
     return sorted(events, key=lambda e: (e.day, order[e.step], e.actor.name))
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    """What a group's page shows: the group, its municipality and own actor, its actors'
+    places and the timeline of invitations, joinings and leavings."""
+
+    group: ImplementationGroup
+    municipality: Municipality | None
+    actor: Actor | None
+    places: list[tuple[GroupActor, Actor]]
+    events: list[GroupEvent]
+
+
+def group_page(session: Session, group: ImplementationGroup) -> GroupPage:
+    """Gather what a group's page shows."""
+    places = group_actors(session, group)
+    return GroupPage(
+        group,
+        session.get(Municipality, group.municipality_id) if group.municipality_id else None,
+        session.get(Actor, group.actor_id) if group.actor_id else None,
+        places,
+        timeline(places),
+    )
 
 
 def load_demo_group_actors(session: Session, path: Path) -> int:
