@@ -34,6 +34,7 @@ from harvest.models import (
     utcnow,
 )
 from harvest.records import editing
+from harvest.listing import ListQuery
 from harvest.schemas import Checked, validate
 from harvest.search import MAX_PER_PAGE, Page
 
@@ -90,6 +91,26 @@ class NeedFilters:
     answered: bool | None = None
     q: str = ""
     asker: str | None = None
+
+
+class NeedQuery(ListQuery):
+    """What the API's list of needs takes: who asks, the municipality, answered or not."""
+
+    municipality: str | None = Field(default=None, max_length=64)
+    asker: NeedAsker | None = None
+    answered: bool | None = None
+
+
+def list_needs_api(session: Session, wanted: NeedQuery) -> Page[InformationNeed]:
+    """Return one page of needs as records, in the order and with the filters of the page."""
+    filters = NeedFilters(
+        municipality=wanted.municipality,
+        answered=wanted.answered,
+        q=wanted.q,
+        asker=wanted.asker.value if wanted.asker else None,
+    )
+    found = list_needs(session, filters, page=wanted.page, per_page=wanted.per_page)
+    return Page([line.need for line in found.items], found.total, found.page, found.per_page)
 
 
 @dataclass(frozen=True)
