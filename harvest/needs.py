@@ -436,14 +436,15 @@ def load_demo_needs(session: Session, root: Path) -> int:
     added = 0
     for row in rows:
         data = dict(row)
-        actor_slug = data.pop("answer_actor", None)
-        if actor_slug:
-            actor = session.scalars(select(Actor).where(Actor.slug == actor_slug)).first()
-            if actor is None:
-                raise ValidationFailed(
-                    {"answer_actor": (N_("No actor called '%(slug)s'."), {"slug": actor_slug})}
-                )
-            data["answer_actor_id"] = actor.id
+        for field in ("answer_actor", "about_actor"):
+            actor_slug = data.pop(field, None)
+            if actor_slug:
+                actor = session.scalars(select(Actor).where(Actor.slug == actor_slug)).first()
+                if actor is None:
+                    raise ValidationFailed(
+                        {field: (N_("No actor called '%(slug)s'."), {"slug": actor_slug})}
+                    )
+                data[f"{field}_id"] = actor.id
         values = validate(NeedCreate, data)
         exists = session.scalars(
             select(col(InformationNeed.id)).where(col(InformationNeed.question) == values.question)
