@@ -21,6 +21,7 @@ from harvest import access, pages
 from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
+from harvest.listing import ListQuery
 from harvest.models import (
     Actor,
     ActorKind,
@@ -34,7 +35,6 @@ from harvest.models import (
     utcnow,
 )
 from harvest.records import editing
-from harvest.listing import ListQuery
 from harvest.schemas import Checked, validate
 from harvest.search import MAX_PER_PAGE, Page
 

@@ -1,5 +1,6 @@
 """The API's resources: list, get, create and update municipalities, groups, harvests,
-actors, ties, outcomes and information needs. Views parse, check access, call services, commit once."""
+actors, ties, outcomes and information needs. Views parse, check access, call services,
+commit once."""
 
 from typing import Any
 
