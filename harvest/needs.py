@@ -41,8 +41,12 @@ from harvest.search import MAX_PER_PAGE, Page
 NEEDS_FILE = "needs.yaml"
 
 
+# Three visible characters: the length counts after the spaces around the text are stripped.
+THREE_VISIBLE = r"\S[\s\S]*\S[\s\S]*\S"
+
+
 class NeedBase(Checked):
-    question: str = Field(min_length=3, max_length=2000)
+    question: str = Field(min_length=3, max_length=2000, pattern=THREE_VISIBLE)
     municipality: str | None = Field(default=None, max_length=64)
     group: str | None = Field(default=None, max_length=64)
     frequency: NeedFrequency = NeedFrequency.SOMETIMES
