@@ -39,6 +39,7 @@ def test_each_sides_questions_fit_and_are_accessible(live_server, browser, recor
     locale = {"da": "da-DK", "en": "en-US"}[lang]
     context = browser.new_context(locale=locale, viewport=WIDTHS[width])  # type: ignore[attr-defined]
     page = context.new_page()
+    page.goto(live_server + "/login?lang=da")  # the sign-in helper speaks Danish
     login(page, live_server, "medarbejder@brobyg.example.dk")
     page.goto(f"{live_server}/behov/kommune/helsingor?lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
