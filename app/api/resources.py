@@ -384,6 +384,7 @@ def needs_create() -> Any:
 def needs_update(need_id: int) -> Any:
     """Edit an information need; fields left out keep their value."""
     record = needs.get_need(db(), need_id)
+    access.require(db(), caller(), Action.WRITE_NEED, needs.need_target(record))
     data = body("needs", "update")
     merged = {**needs.need_input(db(), record), **data, "version": version(data)}
     needs.update_need(db(), record, merged, by=caller())
