@@ -33,6 +33,7 @@ from app.coding import bp as coding_bp
 from app.config import load_config
 from app.directory import bp as directory_bp
 from app.duplicates import bp as duplicates_bp
+from app.groups import bp as groups_bp
 from app.harvest_design import bp as harvest_design_bp
 from app.imports import bp as imports_bp
 from app.maps import bp as maps_bp
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(suggestions_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
+    app.register_blueprint(groups_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(users_bp)

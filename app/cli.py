@@ -268,6 +268,7 @@ def _counted(counts: Mapping[str, int]) -> str:
         "substantiation": _("substantiations"),
         "need": _("information needs"),
         "needs": _("information needs"),
+        "group_actor": _("actors' places in implementation groups"),
     }
     return ", ".join(f"{n} {names.get(kind, kind)}" for kind, n in counts.items()) or "0"
 

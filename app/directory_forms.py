@@ -120,6 +120,11 @@ class OpeningHoursField(Field):
 
 _MAX_FORM_ROWS = 40
 
+ASKER_LABELS = {
+    "citizens": _l("Citizens"),
+    "municipality": _l("The municipality"),
+    "civil_society": _l("Civil society"),
+}
 FREQUENCY_LABELS = {
     "once": _l("Once"),
     "sometimes": _l("Sometimes"),
@@ -262,9 +267,25 @@ class MergeForm(Form):
 
 
 class NeedForm(Form):
+    asker = SelectField(_l("Who asks?"), choices=options(ASKER_LABELS.items()), default="citizens")
     question = TextAreaField(
-        _l("What do citizens ask for?"),
+        _l("What do they want to know?"),
         description=_l("In general terms; never a citizen's name or personal details."),
+    )
+    about_actor_id = ActorField(_l("About which actor"))
+    about_kind = SelectField(
+        _l("About which kind of actor"),
+        choices=options([("", _l("— any kind —")), *KIND_LABELS.items()]),
+        default="",
+    )
+    about_sector = SelectField(
+        _l("About which sector"),
+        choices=options([("", _l("— any sector —")), *SECTOR_LABELS.items()]),
+        default="",
+    )
+    about = StringField(
+        _l("Or what it is about, in a few words"),
+        description=_l("E.g. volunteers' training and supervision; how referrals work"),
     )
     municipality = SelectField(_l("Municipality"), coerce=str, validate_choice=False)
     group = SelectField(_l("Implementation group"), coerce=str, validate_choice=False)
@@ -276,15 +297,22 @@ class NeedForm(Form):
         _l("Knowledge page that answers it"), coerce=str, validate_choice=False
     )
     answer_note = TextAreaField(_l("Note on the answer"))
+    note_answers = BooleanField(_l("The note is the answer"))
     version = HiddenField()
 
 
 NEED_FIELDS = (
+    "asker",
     "question",
+    "about_actor_id",
+    "about_kind",
+    "about_sector",
+    "about",
     "municipality",
     "group",
     "frequency",
     "answer_actor_id",
     "answer_page",
     "answer_note",
+    "note_answers",
 )

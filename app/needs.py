@@ -1,4 +1,6 @@
-"""What citizens ask for: the information needs implementation groups record, for staff."""
+"""What each side asks: the information needs of citizens, the municipality and civil
+society that implementation groups record, for staff; and per municipality, who asks
+what of whom."""
 
 from typing import Any
 
@@ -10,11 +12,11 @@ from flask_login import login_required
 from app.auth import signed_in_user
 from app.conflicts import conflict_page
 from app.database import db
-from app.directory_forms import FREQUENCY_LABELS, NEED_FIELDS, NeedForm
-from app.forms import options
+from app.directory_forms import ASKER_LABELS, FREQUENCY_LABELS, NEED_FIELDS, NeedForm
+from app.forms import KIND_LABELS, SECTOR_LABELS, options
 from app.i18n import show_errors
 from app.params import int_value, page_arg
-from harvest import access, directory, needs, pages
+from harvest import access, actors, directory, needs, pages
 from harvest.access import Action
 from harvest.demo import content_dir
 from harvest.errors import StaleVersion, ValidationFailed
@@ -38,28 +40,54 @@ def _reader() -> None:
 @bp.route("/")
 @login_required
 def index() -> Any:
-    """List the needs: unanswered first; filter by municipality and answered or not."""
+    """List the needs: unanswered first; filter by who asks, municipality, answered or not."""
     _reader()
     args = request.args
     answered = {"yes": True, "no": False}.get(args.get("answered", ""))
+    asker = args.get("asker", "")
     filters = needs.NeedFilters(
         municipality=(args.get("municipality") or None),
         answered=answered,
         q=(args.get("q") or "")[:200],
+        asker=asker if asker in ASKER_LABELS else None,
     )
     page = needs.list_needs(db(), filters, page=page_arg())
-    kept = {k: args.get(k) for k in ("municipality", "answered", "q") if args.get(k)}
+    kept = {k: args.get(k) for k in ("municipality", "answered", "q", "asker") if args.get(k)}
     return render_template(
         "needs/index.html",
         page=page,
         filters=filters,
         answered=args.get("answered", ""),
         municipalities=sorted(directory.municipality_names(db()).values(), key=lambda m: m[1]),
-        frequency_labels=FREQUENCY_LABELS,
-        page_titles=_page_titles(),
-        unanswered=needs.count_unanswered(db()),
-        can_record=access.may_somewhere(db(), signed_in_user(), Action.WRITE_NEED),
         page_url=lambda n: url_for("needs.index", **kept, page=n),
+        unanswered=needs.count_unanswered(db()),
+        **_labels(),
+    )
+
+
+def _labels() -> dict[str, Any]:
+    """Return what every list of needs shows beside the needs: words, pages, permissions."""
+    return {
+        "asker_labels": ASKER_LABELS,
+        "kind_labels": KIND_LABELS,
+        "sector_labels": SECTOR_LABELS,
+        "frequency_labels": FREQUENCY_LABELS,
+        "page_titles": _page_titles(),
+        "can_record": access.may_somewhere(db(), signed_in_user(), Action.WRITE_NEED),
+    }
+
+
+@bp.route("/kommune/<municipality>")
+@login_required
+def between(municipality: str) -> Any:
+    """Show what each side in a municipality asks of the other, answered or not."""
+    _reader()
+    found = actors.municipality_by_slug(db(), municipality)
+    return render_template(
+        "needs/between.html",
+        municipality=found,
+        sides=needs.sides_in(db(), found),
+        **_labels(),
     )
 
 
@@ -74,7 +102,9 @@ def _prepare(form: NeedForm) -> None:
 
 
 def _data(form: NeedForm) -> dict[str, Any]:
-    return {name: getattr(form, name).data or "" for name in NEED_FIELDS}
+    data = {name: getattr(form, name).data or "" for name in NEED_FIELDS}
+    data["note_answers"] = bool(form.note_answers.data)
+    return data
 
 
 def _writer(need: InformationNeed | None = None) -> Any:
@@ -118,6 +148,9 @@ def _need_values(state: dict[str, Any]) -> dict[str, Any]:
         municipality=municipality or "",
         group=group or "",
         answer_actor_id=str(state.get("answer_actor_id") or ""),
+        about_actor_id=str(state.get("about_actor_id") or ""),
+        note_answers=bool(state.get("note_answers")),
+        asker=state.get("asker") or "citizens",
     )
     return values
 

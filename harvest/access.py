@@ -31,6 +31,7 @@ class Action(StrEnum):
     WRITE_ACTOR = "actor.write"  # actors and ties
     MERGE_ACTORS = "actor.merge"
     WRITE_NEED = "need.write"
+    WRITE_GROUP_ACTORS = "group.actors"  # who was invited to, joined and left a group
     DESIGN_HARVEST = "harvest.design"
     ANALYSE = "harvest.analyse"  # coding table, schemes, analysis, report with drafts
     SUBSTANTIATE = "harvest.substantiate"  # ask substantiators, see their names
@@ -83,6 +84,7 @@ POLICY: dict[str, dict[Action, tuple[Rule, ...]]] = {
         Action.READ_INTERNAL: ANY,
         Action.WRITE_ACTOR: (Rule(Scope.OWN_MUNICIPALITY),),
         Action.WRITE_NEED: (Rule(Scope.OWN_GROUP), Rule(Scope.OWN_MUNICIPALITY)),
+        Action.WRITE_GROUP_ACTORS: (Rule(Scope.OWN_GROUP),),
         Action.USE_API: ANY,
     },
     Role.EVALUATOR: {a: r for a, r in EVERYTHING.items() if a != Action.ADMINISTER},

@@ -15,7 +15,17 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from harvest import accounts, actors, coding, harvests, needs, outcomes, substantiation, ties
+from harvest import (
+    accounts,
+    actors,
+    coding,
+    groups,
+    harvests,
+    needs,
+    outcomes,
+    substantiation,
+    ties,
+)
 from harvest.errors import N_, BrobygError, ValidationFailed
 from harvest.models import Actor, ImplementationGroup, Municipality, Outcome, Tie
 from harvest.schemas import (
@@ -111,6 +121,8 @@ def load_demo(session: Session, folder: Path | None = None) -> LoadReport:
     for path in _files(root / "actors"):
         _load_actors(session, path, report)
     _load_groups(session, root / "groups.yaml", report)
+    group_actors = groups.load_demo_group_actors(session, root / "groups.yaml")
+    report.created += Counter(group_actor=group_actors)
     for path in _files(root / "ties"):
         _load_ties(session, path, report)
     _load_harvests(session, root / "harvests.yaml", report)

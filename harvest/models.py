@@ -300,6 +300,32 @@ class ImplementationGroup(Versioned, table=True):
     description: str = _text()
 
 
+class MemberRole(StrEnum):
+    """The part an actor plays in an implementation group."""
+
+    MUNICIPAL = "municipal"
+    ASSOCIATION = "association"
+    CITIZEN_REPRESENTATIVE = "citizen_representative"
+    OTHER = "other"
+
+
+class GroupActor(Versioned, Stamped, table=True):
+    """An actor's place in an implementation group over time: invited, joined, left.
+
+    Citizens take part only as anonymous citizen groups or actors, never as named persons."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="implementationgroup.id", index=True, ondelete="CASCADE")
+    actor_id: int = Field(foreign_key="actor.id", index=True, ondelete="RESTRICT")
+    role: str = Field(default=MemberRole.ASSOCIATION.value, sa_type=String(32))
+    invited: date | None = None
+    joined: date | None = None
+    left: date | None = None
+    note: str = Field(default="", max_length=500)
+
+    __table_args__ = (UniqueConstraint("group_id", "actor_id", name="uq_group_actor"),)
+
+
 class GroupMembership(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
     group_id: int = Field(
@@ -587,8 +613,17 @@ class NeedFrequency(StrEnum):
     VERY_OFTEN = "very_often"
 
 
+class NeedAsker(StrEnum):
+    """Who has an information need: citizens, the municipality or civil society."""
+
+    CITIZENS = "citizens"
+    MUNICIPALITY = "municipality"
+    CIVIL_SOCIETY = "civil_society"
+
+
 class InformationNeed(Versioned, Stamped, table=True):
-    """Something citizens ask for that the group heard; answered by an actor or a page."""
+    """A question someone has (citizens, the municipality, civil society), about an actor, a
+    kind of actor, a sector or a free-text subject; answered by an actor, a page or a note."""
 
     id: int | None = Field(default=None, primary_key=True)
     question: str = _text()
@@ -598,6 +633,12 @@ class InformationNeed(Versioned, Stamped, table=True):
     answer_actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
     answer_page: str = Field(default="", max_length=80)
     answer_note: str = _text()
+    note_answers: bool = Field(default=False)  # the note itself is the answer
+    asker: str = Field(default=NeedAsker.CITIZENS.value, sa_type=String(16), index=True)
+    about_actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    about_kind: str = Field(default="", max_length=32)
+    about_sector: str = Field(default="", max_length=32)
+    about: str = Field(default="", max_length=300)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 

@@ -1,29 +1,36 @@
-"""What citizens ask for: information needs that implementation groups hear.
+"""Information needs on every side: what citizens, the municipality and civil society ask.
 
-Owns recording, editing (version-checked), listing with filters and marking a need
-answered by an actor or a knowledge page (its `key`), plus the demo needs in
+A need says who asks (`NeedAsker`) and about whom or what (an actor, a kind of actor, a
+sector or a free-text subject). Owns recording, editing (version-checked), listing with
+filters, the per-municipality view of who asks what of whom, and marking a need answered
+by an actor, a knowledge page (its `key`) or a note; plus the demo needs in
 content/demo/needs.yaml. Must not import `app` or Flask.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import Field, field_validator
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
 from harvest import access, pages
 from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed
 from harvest.history import act_as
+from harvest.listing import ListQuery
 from harvest.models import (
     Actor,
+    ActorKind,
     ImplementationGroup,
     InformationNeed,
     Municipality,
+    NeedAsker,
     NeedFrequency,
+    Sector,
     User,
     utcnow,
 )
@@ -34,19 +41,42 @@ from harvest.search import MAX_PER_PAGE, Page
 NEEDS_FILE = "needs.yaml"
 
 
+# Three visible characters: the length counts after the spaces around the text are stripped.
+THREE_VISIBLE = r"\S[\s\S]*\S[\s\S]*\S"
+
+
 class NeedBase(Checked):
-    question: str = Field(min_length=3, max_length=2000)
+    question: str = Field(min_length=3, max_length=2000, pattern=THREE_VISIBLE)
     municipality: str | None = Field(default=None, max_length=64)
     group: str | None = Field(default=None, max_length=64)
     frequency: NeedFrequency = NeedFrequency.SOMETIMES
     answer_actor_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     answer_page: str = Field(default="", max_length=80)
     answer_note: str = Field(default="", max_length=5000)
+    note_answers: bool = False
+    asker: NeedAsker = NeedAsker.CITIZENS
+    about_actor_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    about_kind: ActorKind | None = None
+    about_sector: Sector | None = None
+    about: str = Field(default="", max_length=300)
 
-    @field_validator("municipality", "group", "answer_actor_id", mode="before")
+    @field_validator(
+        "municipality",
+        "group",
+        "answer_actor_id",
+        "about_actor_id",
+        "about_kind",
+        "about_sector",
+        mode="before",
+    )
     @classmethod
     def _blank(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    @field_validator("asker", mode="before")
+    @classmethod
+    def _citizens_unless_said(cls, value: Any) -> Any:
+        return NeedAsker.CITIZENS if value in (None, "") else value
 
 
 class NeedCreate(NeedBase):
@@ -64,6 +94,27 @@ class NeedFilters:
     municipality: str | None = None
     answered: bool | None = None
     q: str = ""
+    asker: str | None = None
+
+
+class NeedQuery(ListQuery):
+    """What the API's list of needs takes: who asks, the municipality, answered or not."""
+
+    municipality: str | None = Field(default=None, max_length=64)
+    asker: NeedAsker | None = None
+    answered: bool | None = None
+
+
+def list_needs_api(session: Session, wanted: NeedQuery) -> Page[InformationNeed]:
+    """Return one page of needs as records, in the order and with the filters of the page."""
+    filters = NeedFilters(
+        municipality=wanted.municipality,
+        answered=wanted.answered,
+        q=wanted.q,
+        asker=wanted.asker.value if wanted.asker else None,
+    )
+    found = list_needs(session, filters, page=wanted.page, per_page=wanted.per_page)
+    return Page([line.need for line in found.items], found.total, found.page, found.per_page)
 
 
 @dataclass(frozen=True)
@@ -74,6 +125,7 @@ class NeedLine:
     municipality: str
     group: str
     actor: Actor | None
+    about_actor: Actor | None = None
 
     @property
     def answered(self) -> bool:
@@ -81,8 +133,12 @@ class NeedLine:
 
 
 def is_answered(need: InformationNeed) -> bool:
-    """Tell whether an actor or a knowledge page answers the need."""
-    return need.answer_actor_id is not None or bool(need.answer_page)
+    """Tell whether an actor, a knowledge page or the note answers the need."""
+    return (
+        need.answer_actor_id is not None
+        or bool(need.answer_page)
+        or (need.note_answers and bool(need.answer_note))
+    )
 
 
 def page_keys(root: Path | None = None) -> set[str]:
@@ -115,13 +171,17 @@ def _ids(session: Session, values: NeedBase) -> dict[str, Any]:
                 N_("No implementation group called '%(slug)s'."),
                 {"slug": values.group},
             )
-    if values.answer_actor_id is not None and session.get(Actor, values.answer_actor_id) is None:
-        errors["answer_actor_id"] = (N_("No actor with id %(id)s."), {"id": values.answer_actor_id})
+    for field in ("answer_actor_id", "about_actor_id"):
+        actor_id = getattr(values, field)
+        if actor_id is not None and session.get(Actor, actor_id) is None:
+            errors[field] = (N_("No actor with id %(id)s."), {"id": actor_id})
     if values.answer_page and values.answer_page not in page_keys():
         errors["answer_page"] = (
             N_("No knowledge page called '%(key)s'."),
             {"key": values.answer_page},
         )
+    if values.note_answers and not values.answer_note:
+        errors["answer_note"] = (N_("Write the answer in the note, or untick that it answers."), {})
     if errors:
         raise ValidationFailed(errors)
     return {
@@ -132,6 +192,12 @@ def _ids(session: Session, values: NeedBase) -> dict[str, Any]:
         "answer_actor_id": values.answer_actor_id,
         "answer_page": values.answer_page,
         "answer_note": values.answer_note,
+        "note_answers": values.note_answers,
+        "asker": values.asker.value,
+        "about_actor_id": values.about_actor_id,
+        "about_kind": values.about_kind.value if values.about_kind else "",
+        "about_sector": values.about_sector.value if values.about_sector else "",
+        "about": values.about,
     }
 
 
@@ -189,22 +255,40 @@ def mark_answered(
     note: str = "",
     by: User | None,
 ) -> InformationNeed:
-    """Record that an actor or a knowledge page (its key) answers the need."""
-    if actor_id is None and not page:
+    """Record that an actor, a knowledge page (its key) or, alone, a note answers the need."""
+    if actor_id is None and not page and not note:
         raise ValidationFailed(
             {"answer_actor_id": (N_("Choose an actor or a knowledge page that answers it."), {})}
         )
     data = {
-        "question": need.question,
-        "municipality": _slug(session, Municipality, need.municipality_id),
-        "group": _slug(session, ImplementationGroup, need.group_id),
-        "frequency": need.frequency,
+        **need_input(session, need),
         "answer_actor_id": actor_id,
         "answer_page": page,
         "answer_note": note or need.answer_note,
+        "note_answers": actor_id is None and not page,
         "version": version,
     }
     return update_need(session, need, data, by=by)
+
+
+def need_input(session: Session, need: InformationNeed) -> dict[str, Any]:
+    """Return a stored need as the input that would record it again (slugs for ids)."""
+    municipality, group = slugs_of(session, need.municipality_id, need.group_id)
+    return {
+        "question": need.question,
+        "municipality": municipality,
+        "group": group,
+        "frequency": need.frequency,
+        "answer_actor_id": need.answer_actor_id,
+        "answer_page": need.answer_page,
+        "answer_note": need.answer_note,
+        "note_answers": need.note_answers,
+        "asker": need.asker,
+        "about_actor_id": need.about_actor_id,
+        "about_kind": need.about_kind,
+        "about_sector": need.about_sector,
+        "about": need.about,
+    }
 
 
 def _slug(session: Session, model: Any, record_id: int | None) -> str | None:
@@ -226,7 +310,9 @@ def slugs_of(
 
 def _answered() -> ColumnElement[bool]:
     return or_(
-        col(InformationNeed.answer_actor_id).is_not(None), col(InformationNeed.answer_page) != ""
+        col(InformationNeed.answer_actor_id).is_not(None),
+        col(InformationNeed.answer_page) != "",
+        and_(col(InformationNeed.note_answers), col(InformationNeed.answer_note) != ""),
     )
 
 
@@ -246,6 +332,8 @@ def list_needs(
                 select(col(Municipality.id)).where(col(Municipality.slug) == filters.municipality)
             )
         )
+    if filters.asker:
+        query = query.where(col(InformationNeed.asker) == filters.asker)
     if filters.answered is True:
         query = query.where(_answered())
     elif filters.answered is False:
@@ -265,6 +353,12 @@ def list_needs(
     needs = session.scalars(
         query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
     ).all()
+    lines = _lines(session, needs)
+    return Page(lines, total, page, per_page)
+
+
+def _lines(session: Session, found: Sequence[InformationNeed]) -> list[NeedLine]:
+    """Return the needs with the names of their municipality, group and actors."""
     municipalities: dict[Any, str] = {
         mid: name
         for mid, name in session.execute(select(col(Municipality.id), col(Municipality.name)))
@@ -275,16 +369,49 @@ def list_needs(
             select(col(ImplementationGroup.id), col(ImplementationGroup.name))
         )
     }
-    lines = [
+    return [
         NeedLine(
             need,
             municipalities.get(need.municipality_id, "") if need.municipality_id else "",
             groups.get(need.group_id, "") if need.group_id else "",
             session.get(Actor, need.answer_actor_id) if need.answer_actor_id else None,
+            session.get(Actor, need.about_actor_id) if need.about_actor_id else None,
         )
-        for need in needs
+        for need in found
     ]
-    return Page(lines, total, page, per_page)
+
+
+@dataclass(frozen=True)
+class Side:
+    """The questions one side (the asker) has of the others in a municipality."""
+
+    asker: str
+    lines: list[NeedLine]
+
+    @property
+    def open(self) -> list[NeedLine]:
+        return [line for line in self.lines if not line.answered]
+
+    @property
+    def answered(self) -> list[NeedLine]:
+        return [line for line in self.lines if line.answered]
+
+
+def sides_in(session: Session, municipality: Municipality) -> list[Side]:
+    """Return what each side asks in `municipality`: the municipality of civil society, civil
+    society of the municipality, citizens of both; unanswered first within each."""
+    found = session.scalars(
+        select(InformationNeed)
+        .where(col(InformationNeed.municipality_id) == municipality.id)
+        .order_by(
+            case((_answered(), 1), else_=0),
+            case(_FREQUENCY_RANK, value=col(InformationNeed.frequency), else_=4),
+            col(InformationNeed.id),
+        )
+    ).all()
+    lines = _lines(session, found)
+    order = (NeedAsker.MUNICIPALITY, NeedAsker.CIVIL_SOCIETY, NeedAsker.CITIZENS)
+    return [Side(a.value, [line for line in lines if line.need.asker == a.value]) for a in order]
 
 
 def count_unanswered(session: Session) -> int:
@@ -313,14 +440,15 @@ def load_demo_needs(session: Session, root: Path) -> int:
     added = 0
     for row in rows:
         data = dict(row)
-        actor_slug = data.pop("answer_actor", None)
-        if actor_slug:
-            actor = session.scalars(select(Actor).where(Actor.slug == actor_slug)).first()
-            if actor is None:
-                raise ValidationFailed(
-                    {"answer_actor": (N_("No actor called '%(slug)s'."), {"slug": actor_slug})}
-                )
-            data["answer_actor_id"] = actor.id
+        for field in ("answer_actor", "about_actor"):
+            actor_slug = data.pop(field, None)
+            if actor_slug:
+                actor = session.scalars(select(Actor).where(Actor.slug == actor_slug)).first()
+                if actor is None:
+                    raise ValidationFailed(
+                        {field: (N_("No actor called '%(slug)s'."), {"slug": actor_slug})}
+                    )
+                data[f"{field}_id"] = actor.id
         values = validate(NeedCreate, data)
         exists = session.scalars(
             select(col(InformationNeed.id)).where(col(InformationNeed.question) == values.question)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlmodel import Session, col, select
 
-from harvest import coding
+from harvest import coding, needs
 from harvest import substantiation as substantiations
 from harvest.listing import MAX_ID
 from harvest.models import (
@@ -25,7 +25,10 @@ from harvest.models import (
     HarvestQuestion,
     HarvestStep,
     ImplementationGroup,
+    InformationNeed,
     Municipality,
+    NeedAsker,
+    NeedFrequency,
     Outcome,
     OutcomeContributor,
     OutcomeQuestion,
@@ -123,6 +126,25 @@ class TiePublic(Public):
     end: date | None
     strength: int = Field(ge=1, le=3)
     note: str
+
+
+class NeedPublic(Public):
+    """An information need: who asks, about whom or what, and what answers it."""
+
+    question: str
+    asker: NeedAsker
+    about_actor_id: int | None
+    about_kind: ActorKind | None
+    about_sector: Sector | None
+    about: str
+    municipality: Slug
+    group: Slug
+    frequency: NeedFrequency
+    answer_actor_id: int | None
+    answer_page: str
+    answer_note: str
+    note_answers: bool
+    answered: bool
 
 
 class OutcomePublic(Public):
@@ -246,6 +268,32 @@ def _groups(session: Session, records: Sequence[ImplementationGroup]) -> list[Pu
             municipality=places.get(r.municipality_id or 0),
             actor=actors.get(r.actor_id or 0),
             description=r.description,
+        )
+        for r in records
+    ]
+
+
+def _needs(session: Session, records: Sequence[InformationNeed]) -> list[Public]:
+    places = _slugs(session, Municipality, [r.municipality_id for r in records])
+    groups = _slugs(session, ImplementationGroup, [r.group_id for r in records])
+    return [
+        NeedPublic(
+            id=r.id or 0,
+            version=r.version,
+            question=r.question,
+            asker=NeedAsker(r.asker),
+            about_actor_id=r.about_actor_id,
+            about_kind=ActorKind(r.about_kind) if r.about_kind else None,
+            about_sector=Sector(r.about_sector) if r.about_sector else None,
+            about=r.about,
+            municipality=places.get(r.municipality_id or 0),
+            group=groups.get(r.group_id or 0),
+            frequency=NeedFrequency(r.frequency),
+            answer_actor_id=r.answer_actor_id,
+            answer_page=r.answer_page,
+            answer_note=r.answer_note,
+            note_answers=r.note_answers,
+            answered=needs.is_answered(r),
         )
         for r in records
     ]
@@ -418,6 +466,7 @@ PRESENTERS: dict[type, Callable[[Session, Any], list[Public]]] = {
     Tie: _ties,
     Outcome: _outcomes,
     Substantiation: _substantiations,
+    InformationNeed: _needs,
 }
 """Each record type the API shows, with the function that presents a batch of them."""
 
@@ -556,6 +605,17 @@ BODIES: dict[tuple[str, str], type[BaseModel]] = {
         "OutcomeUpdate",
         _OUTCOME,
         "An edit of an outcome and its parts; a new `status` moves it through the workflow.",
+        patch=True,
+    ),
+    ("needs", "create"): _body(
+        "NeedCreate",
+        _fields(needs.NeedCreate),
+        "A new information need; who asks is citizens unless `asker` says otherwise.",
+    ),
+    ("needs", "update"): _body(
+        "NeedUpdate",
+        _fields(needs.NeedCreate),
+        "An edit of an information need: who asks, about what, and what answers it.",
         patch=True,
     ),
     ("substantiations", "create"): _body(

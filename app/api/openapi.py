@@ -11,7 +11,7 @@ from flask import jsonify
 from pydantic import BaseModel
 
 from app.api import bp
-from harvest import listing, public
+from harvest import listing, needs, public
 from harvest.listing import MAX_ID
 from harvest.search import MAX_PER_PAGE
 from harvest.substantiation import SubstantiationQuery
@@ -36,6 +36,7 @@ RESOURCES: dict[str, Resource] = {
     "actors": Resource(public.ActorPublic, "actor_id", listing.ActorQuery),
     "ties": Resource(public.TiePublic, "tie_id", listing.TieQuery),
     "outcomes": Resource(public.OutcomePublic, "outcome_id", listing.OutcomeQuery),
+    "needs": Resource(public.NeedPublic, "need_id", needs.NeedQuery),
     "substantiations": Resource(
         public.SubstantiationPublic, "substantiation_id", SubstantiationQuery
     ),

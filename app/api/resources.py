@@ -1,5 +1,6 @@
 """The API's resources: list, get, create and update municipalities, groups, harvests,
-actors, ties and outcomes. Views parse, check access, call services, commit once."""
+actors, ties, outcomes and information needs. Views parse, check access, call services,
+commit once."""
 
 from typing import Any
 
@@ -17,6 +18,7 @@ from harvest import (
     groups,
     harvests,
     listing,
+    needs,
     outcomes,
     search,
     ties,
@@ -353,4 +355,37 @@ def outcomes_update(outcome_id: int) -> Any:
         move_to=wanted,
         **_parts(harvest, data),
     )
+    return record_answer(db(), record)
+
+
+# --- information needs ------------------------------------------------------------
+
+
+@bp.get("/needs")
+def needs_index() -> Any:
+    """List information needs; filter by `asker`, `municipality`, `answered` and `q`."""
+    return page_answer(db(), needs.list_needs_api(db(), query(needs.NeedQuery)))
+
+
+@bp.get("/needs/<int:need_id>")
+def needs_detail(need_id: int) -> Any:
+    """Show an information need."""
+    return record_answer(db(), needs.get_need(db(), need_id))
+
+
+@bp.post("/needs")
+def needs_create() -> Any:
+    """Record an information need; `asker` is citizens when it is left out."""
+    record = needs.record_need(db(), body("needs", "create"), by=caller())
+    return _created(record, "api.needs_detail", need_id=record.id)
+
+
+@bp.route("/needs/<int:need_id>", methods=["PUT", "PATCH"])
+def needs_update(need_id: int) -> Any:
+    """Edit an information need; fields left out keep their value."""
+    record = needs.get_need(db(), need_id)
+    access.require(db(), caller(), Action.WRITE_NEED, needs.need_target(record))
+    data = body("needs", "update")
+    merged = {**needs.need_input(db(), record), **data, "version": version(data)}
+    needs.update_need(db(), record, merged, by=caller())
     return record_answer(db(), record)

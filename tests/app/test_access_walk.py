@@ -85,6 +85,12 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
     need_b = needs.record_need(
         session, {"question": "Hvor kan man gå ture?", "group": "gruppe-b"}, by=None
     )
+    place_a = groups.add_group_actor(
+        session, group_a, {"actor_id": actor_a.id, "invited": "2020-01-06"}, by=None
+    )
+    place_b = groups.add_group_actor(
+        session, group_b, {"actor_id": actor_b.id, "invited": "2020-01-06"}, by=None
+    )
     users = {
         "staff": create_user("staff@example.dk", "staff"),
         "member_a": create_user("a@example.dk", "member", groups=["gruppe-a"]),
@@ -127,6 +133,9 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "token_id": accounts.token_by_prefix(session, spare_token[:12]).id,
         "link": link,
         "municipality_a": a.slug,
+        "municipality_b": b.slug,
+        "place_a": place_a.id,
+        "place_b": place_b.id,
         "group_a": group_a.slug,
         "group_b": group_b.slug,
         **{f"comment_{name}": comment_id for name, comment_id in comments.items()},
@@ -145,6 +154,10 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "tie_b": Target(municipalities=frozenset({b.id or 0})),
         "need_a": Target(group_id=group_a.id),
         "need_b": Target(group_id=group_b.id),
+        "group_a": Target(group_id=group_a.id),
+        "group_b": Target(group_id=group_b.id),
+        "place_a": Target(group_id=group_a.id),
+        "place_b": Target(group_id=group_b.id),
     }
     viewers = {role: access.viewer(session, users.get(role)) for role in ROLES}
     return World(ids, users, tokens, targets, viewers)
@@ -162,6 +175,9 @@ def _samples(scenario: str) -> dict[str, str]:
         "tie_id": f"tie_{side}",
         "need_id": f"need_{side}",
         "question_id": f"question_{side}",
+        "municipality": f"municipality_{side}",
+        "group": f"group_{side}",
+        "place_id": f"place_{side}",
     }
 
 
@@ -217,6 +233,7 @@ SCOPED = {
     Action.JUDGE_DUPLICATES,
     Action.WRITE_ACTOR,
     Action.WRITE_NEED,
+    Action.WRITE_GROUP_ACTORS,
 }
 
 

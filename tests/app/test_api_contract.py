@@ -57,13 +57,18 @@ REFERENCES = frozenset(
         "type_of_change",
         "social_capital_form",
         "status",
+        "answer_actor_id",
+        "about_actor_id",
+        "answer_page",
+        "answer_note",
         "__all__",
     }
 )
 """Fields whose valid values depend on stored records or on other fields: a harvest, actor or
 outcome that must exist, a slug that must be free, a question or code of a stored coding scheme, a
 workflow step open from the current status, a rule across fields (`__all__`: an outcome that
-is not a lead names the actor that changed). Random schema-valid data rarely meets them, so a
+is not a lead names the actor that changed; a need's note that answers it must be written,
+and its knowledge page must exist). Random schema-valid data rarely meets them, so a
 422 naming only these fields is an acceptable answer to well-formed data; a 422 naming any
 other field means the document allows what the API refuses."""
 

@@ -22,6 +22,7 @@ from harvest import accounts, demo
 from harvest.models import (
     Actor,
     CodingScheme,
+    GroupActor,
     HarvestQuestion,
     InformationNeed,
     Outcome,
@@ -76,6 +77,9 @@ def _good_values(session: Session) -> dict[tuple[str, str], str]:
         ("", "comment_id"): "1",
         ("", "tie_id"): first(Tie),
         ("", "need_id"): first(InformationNeed),
+        ("", "place_id"): first(GroupActor),  # a place in the group helsingor, loaded first
+        ("", "group"): "helsingor",
+        ("", "municipality"): "helsingor",
         ("", "question_id"): first(HarvestQuestion),
         ("", "substantiation_id"): first(Substantiation),
         ("", "slug"): "helsingor-2025",

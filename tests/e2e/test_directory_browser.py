@@ -46,7 +46,7 @@ def test_directory_pages_are_accessible(live_server, page, path):
 def test_needs_page_is_accessible(live_server, page):
     login(page, live_server, "medlem.helsingor@brobyg.example.dk")
     page.goto(live_server + "/behov/")
-    assert page.get_by_role("heading", name="Hvad borgerne spørger om").is_visible()
+    assert page.get_by_role("heading", name="Hvad hver side spørger om").is_visible()
     assert serious_violations(page) == []
 
 
