@@ -15,7 +15,17 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from harvest import accounts, actors, coding, harvests, needs, outcomes, substantiation, ties
+from harvest import (
+    accounts,
+    actors,
+    coding,
+    harvests,
+    initiatives,
+    needs,
+    outcomes,
+    substantiation,
+    ties,
+)
 from harvest.errors import N_, BrobygError, ValidationFailed
 from harvest.models import Actor, ImplementationGroup, Municipality, Outcome, Tie
 from harvest.schemas import (
@@ -120,6 +130,7 @@ def load_demo(session: Session, folder: Path | None = None) -> LoadReport:
         substantiation=substantiation.load_demo_substantiations(session, root)
     )
     report.created += Counter(needs=needs.load_demo_needs(session, root))
+    report.created += Counter(initiatives=initiatives.load_demo_initiatives(session, root))
     return report
 
 
