@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from harvest import access
 from harvest.access import Action, Target
 from harvest.errors import N_, NotFound, ValidationFailed
+from harvest.listing import ListQuery
 from harvest.models import (
     Actor,
     EvaluationRound,
@@ -472,6 +473,14 @@ def choices_for_outcome(
 
 
 # --- lists and pages -------------------------------------------------------------------
+
+
+class InitiativeQuery(ListQuery):
+    """What the API's list of initiatives takes."""
+
+    municipality: str | None = Field(default=None, max_length=64)
+    kind: str | None = Field(default=None, max_length=64)
+    status: InitiativeStatus | None = None
 
 
 @dataclass

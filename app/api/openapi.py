@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from app.api import bp
 from harvest import listing, public
+from harvest.initiatives import InitiativeQuery
 from harvest.listing import MAX_ID
 from harvest.search import MAX_PER_PAGE
 from harvest.substantiation import SubstantiationQuery
@@ -36,6 +37,7 @@ RESOURCES: dict[str, Resource] = {
     "actors": Resource(public.ActorPublic, "actor_id", listing.ActorQuery),
     "ties": Resource(public.TiePublic, "tie_id", listing.TieQuery),
     "outcomes": Resource(public.OutcomePublic, "outcome_id", listing.OutcomeQuery),
+    "initiatives": Resource(public.InitiativePublic, "initiative_id", InitiativeQuery),
     "substantiations": Resource(
         public.SubstantiationPublic, "substantiation_id", SubstantiationQuery
     ),

@@ -236,6 +236,7 @@ OUTCOME_INPUT = (
     "significance",
     "contribution",
     "contributor_ids",
+    "initiative_ids",
     "sources",
     "evidence",
     "status",
