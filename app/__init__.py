@@ -35,6 +35,7 @@ from app.directory import bp as directory_bp
 from app.duplicates import bp as duplicates_bp
 from app.harvest_design import bp as harvest_design_bp
 from app.imports import bp as imports_bp
+from app.initiatives import bp as initiatives_bp
 from app.maps import bp as maps_bp
 from app.needs import bp as needs_bp
 from app.reports import bp as reports_bp
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(suggestions_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(needs_bp)
+    app.register_blueprint(initiatives_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(users_bp)

@@ -12,10 +12,12 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.i18n import FORM_LABELS
 from app.pickers import ActorField, OutcomeField
@@ -69,6 +71,7 @@ FIELD_LABELS = {
     "significance": _l("Significance"),
     "contribution": _l("Contribution"),
     "contributor_ids": _l("Contributing actors"),
+    "initiative_ids": _l("Contributing initiatives"),
     "sources": _l("Sources"),
     "evidence": _l("Evidence links"),
     "status": _l("Status"),
@@ -93,6 +96,13 @@ CHANGE_TYPES = {
     "resources": _l("Resources"),
     "participation": _l("Participation: from receiver to participant"),
 }
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (a list of ids as text)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def options(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
@@ -140,6 +150,11 @@ class OutcomeForm(FlaskForm):
         description=_l("How did the implementation group or its partners plausibly influence it?"),
     )
     contributor_ids = ActorField(FIELD_LABELS["contributor_ids"], multiple=True)
+    initiative_ids = CheckboxesField(
+        FIELD_LABELS["initiative_ids"],
+        description=_l("The group's initiatives that led to the change."),
+        validate_choice=False,
+    )
     sources = TextAreaField(
         FIELD_LABELS["sources"],
         description=_l("Who told us, which documents (roles, not names of citizens)."),

@@ -102,6 +102,15 @@ ROUTES: dict[str, Rule] = {
     "needs.index": Action.READ_INTERNAL,
     "needs.new": Action.WRITE_NEED,
     "needs.edit": Action.WRITE_NEED,
+    "initiatives.index": Action.READ_INITIATIVE,
+    "initiatives.detail": Action.READ_INITIATIVE,
+    "initiatives.export": Action.READ_INITIATIVE,  # the ones the reader may see
+    "initiatives.history": Action.READ_INITIATIVE,  # the editors' names to signed-in readers
+    "initiatives.new": Action.WRITE_INITIATIVE,
+    "initiatives.edit": Action.WRITE_INITIATIVE,
+    "initiatives.add_round": Action.WRITE_INITIATIVE,
+    "initiatives.upload": Action.WRITE_INITIATIVE,
+    "initiatives.kinds": Action.ANALYSE,
     # administration
     "audit.index": Action.ADMINISTER,
     "main.privacy": PUBLIC,

@@ -11,14 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import BooleanField, HiddenField, TextAreaField
 
 from app.audit import note
 from app.auth import signed_in_user
 from app.conflicts import conflict_page
 from app.database import db
-from app.forms import STATUS_LABELS, options
+from app.forms import STATUS_LABELS, CheckboxesField, options
 from app.i18n import show_errors
 from app.params import int_value, int_values
 from harvest import access, harvests, interpretation, report
@@ -99,13 +98,6 @@ class InterpretationForm(FlaskForm):
     publish = BooleanField(
         _l("Publish the answers and the overall interpretation in the public report")
     )
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (a list of ids as text)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _answer(question_id: int) -> str:

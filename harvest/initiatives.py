@@ -440,6 +440,38 @@ def input_of(session: Session, state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def writable_groups(session: Session, user: User | None) -> list[ImplementationGroup]:
+    """Return the groups `user` may record initiatives for, by name."""
+    who = access.viewer(session, user)
+    return [
+        g
+        for g in session.scalars(
+            select(ImplementationGroup).order_by(col(ImplementationGroup.name))
+        )
+        if user is None or access.allowed(who, Action.WRITE_INITIATIVE, Target(group_id=g.id))
+    ]
+
+
+def need_choices(
+    session: Session, user: User | None, chosen: Iterable[int] = ()
+) -> list[InformationNeed]:
+    """Return the needs an initiative of `user` may answer: those of their groups and their
+    groups' municipalities (all for evaluators), with those already chosen."""
+    who = access.viewer(session, user)
+    query = select(InformationNeed)
+    if not any(
+        r.scope == access.Scope.ANY for r in access.grants(who.role, Action.WRITE_INITIATIVE)
+    ):
+        query = query.where(
+            or_(
+                col(InformationNeed.group_id).in_(sorted(who.groups)),
+                col(InformationNeed.municipality_id).in_(sorted(who.municipalities)),
+                col(InformationNeed.id).in_(list(chosen)),
+            )
+        )
+    return list(session.scalars(query.order_by(col(InformationNeed.id))))
+
+
 # --- outcomes naming initiatives ----------------------------------------------------
 
 
@@ -449,6 +481,12 @@ def outcome_ids_of(session: Session, initiative: Initiative) -> list[int]:
         col(OutcomeInitiative.initiative_id) == initiative.id
     )
     return sorted(session.scalars(query))
+
+
+def titles(session: Session) -> dict[int, str]:
+    """Return the title of every initiative by id (for the history of outcomes)."""
+    query = select(col(Initiative.id), col(Initiative.title))
+    return {iid: title for iid, title in session.execute(query)}
 
 
 def choices_for_outcome(
