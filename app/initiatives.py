@@ -355,10 +355,10 @@ def kinds() -> Any:
 # --- spreadsheet ------------------------------------------------------------------------
 
 
-@bp.route("/export.csv", defaults={"fmt": "csv"})
-@bp.route("/export.xlsx", defaults={"fmt": "xlsx"})
-def export(fmt: str) -> Any:
-    """Download the initiatives the reader may see as CSV or XLSX."""
+@bp.route("/export")
+def export() -> Any:
+    """Download the initiatives the reader may see as XLSX or (`?format=csv`) CSV."""
+    fmt = "csv" if request.args.get("format") == "csv" else "xlsx"
     content = initiative_sheets.export_sheet(db(), signed_in_user(), _language(), fmt)
     response = Response(content, mimetype=MEDIA[fmt].split(";")[0])
     response.headers["Content-Disposition"] = f'attachment; filename="initiatives.{fmt}"'

@@ -212,23 +212,8 @@ def _write(
         initiatives.record_initiative(session, data, by=by)
         report.created += 1
         return
-    before = initiatives.input_of(session, state_of(session, existing))
-    wanted = {
-        **before,
-        **validate(InitiativeInput, data).model_dump(mode="json", exclude={"rounds"}),
-    }
-    if _same(before, wanted):
+    if initiatives.would_change(session, existing, validate(InitiativeInput, data)) is False:
         report.unchanged += 1
         return
     initiatives.update_initiative(session, existing, data, existing.version, by=by)
     report.updated += 1
-
-
-def _same(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    def norm(values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            k: (sorted(v) if isinstance(v, list) else (str(v) if v is not None else None))
-            for k, v in values.items()
-        }
-
-    return norm(before) == norm(after)

@@ -376,6 +376,10 @@ def update_initiative(
     `rounds` left out (None) keeps the evaluation rounds as they are."""
     access.require(session, by, Action.WRITE_INITIATIVE, initiative_target(initiative))
     values = data if isinstance(data, InitiativeInput) else validate(InitiativeInput, data)
+    if version is None:
+        raise ValidationFailed({"version": (N_("This field is required."), {})})
+    if isinstance(version, float) and version.is_integer():  # JSON's 3.0 is the integer 3
+        version = int(version)
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationFailed({"version": (N_("Enter a whole number."), {})})
     submitted = values.model_dump(mode="json")
@@ -395,6 +399,18 @@ def update_initiative(
             initiative.updated_by_id = by.id if by else None
             initiative.updated_at = utcnow()
     return initiative
+
+
+def would_change(session: Session, initiative: Initiative, values: InitiativeInput) -> bool:
+    """Tell whether saving `values` would change the initiative (its rounds aside)."""
+    fields = _fields(session, values)
+    parts = initiative_parts(session, initiative)
+    return (
+        any(getattr(initiative, k) != v for k, v in fields.items())
+        or sorted(set(values.need_ids)) != parts["need_ids"]
+        or sorted(set(values.actor_ids)) != parts["actor_ids"]
+        or bool(values.rounds)
+    )
 
 
 def add_round(
