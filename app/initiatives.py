@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -407,5 +407,4 @@ def upload() -> Any:
         "initiatives/import.html",
         form=form,
         problems=problems,
-        count_text=ngettext("%(num)d problem", "%(num)d problems", len(problems)),
     ), status
