@@ -251,6 +251,8 @@ def update_outcome(
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
     if version is None:
         raise ValidationFailed({"version": (N_("This field is required."), {})})
+    if isinstance(version, float) and version.is_integer():  # JSON's 3.0 is the integer 3
+        version = int(version)
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationFailed({"version": (N_("Enter a whole number."), {})})
     submitted = values.model_dump(mode="json")
