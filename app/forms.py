@@ -71,6 +71,7 @@ FIELD_LABELS = {
     "significance": _l("Significance"),
     "contribution": _l("Contribution"),
     "contributor_ids": _l("Contributing actors"),
+    "initiative_ids": _l("Contributing initiatives"),
     "sources": _l("Sources"),
     "evidence": _l("Evidence links"),
     "status": _l("Status"),
@@ -149,6 +150,11 @@ class OutcomeForm(Form):
         description=_l("How did the implementation group or its partners plausibly influence it?"),
     )
     contributor_ids = ActorField(FIELD_LABELS["contributor_ids"], multiple=True)
+    initiative_ids = CheckboxesField(
+        FIELD_LABELS["initiative_ids"],
+        description=_l("The group's initiatives that led to the change."),
+        validate_choice=False,
+    )
     sources = TextAreaField(
         FIELD_LABELS["sources"],
         description=_l("Who told us, which documents (roles, not names of citizens)."),

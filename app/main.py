@@ -20,6 +20,7 @@ NAV = (
     ("maps.index", _l("Maps"), "maps"),
     ("outcomes.harvest_index", _l("Harvests"), "outcomes"),
     ("outcomes.index", _l("Outcomes"), "outcomes"),
+    ("initiatives.index", _l("Initiatives"), "initiatives"),
     ("knowledge.index", _l("Knowledge"), "knowledge"),
 )
 

@@ -42,6 +42,7 @@ from harvest import (
     directory,
     duplicates,
     harvests,
+    initiatives,
     outcomes,
     progress,
     review,
@@ -189,6 +190,15 @@ def _prepare(form: OutcomeForm, harvest: Harvest, current: int | None = None) ->
         if not q.retired or q.id == current
     ]
     form.question_id.choices = options([("", _("— none yet —")), *questions])
+    chosen = int_values(form.initiative_ids.data or [])
+    offered = initiatives.choices_for_outcome(
+        db(),
+        harvest.group_id,
+        outcomes.harvest_municipality_id(db(), harvest),
+        signed_in_user(),
+        chosen,
+    )
+    form.initiative_ids.choices = options((i.id, i.title) for i in offered)
     scheme = coding.scheme_of(db(), harvest)
     ratings = [codes for d, codes in coding.active_dimensions(db(), scheme) if d.key == RATED]
     form.rates_significance = bool(ratings)
@@ -201,6 +211,7 @@ def _data(form: OutcomeForm, harvest: Harvest, user: User | None, status: str) -
     data: dict[str, Any] = {name: getattr(form, name).data or "" for name in FORM_FIELDS}
     data["status"] = status
     data["contributor_ids"] = int_values(form.contributor_ids.data or [])
+    data["initiative_ids"] = int_values(form.initiative_ids.data or [])
     actor_id = int_value(form.changed_actor_id.data)
     if form.new_actor_name.data and form.new_actor_name.data.strip():
         municipality_id = outcomes.harvest_municipality_id(db(), harvest)
@@ -238,6 +249,7 @@ def _outcome_values(state: dict[str, Any]) -> dict[str, Any]:
     values.update(
         changed_actor_id=str(state.get("changed_actor_id") or ""),
         contributor_ids=[str(i) for i in state.get("contributor_ids") or []],
+        initiative_ids=[str(i) for i in state.get("initiative_ids") or []],
         question_id=str(state.get("question_id") or ""),
         type_of_change=(codes.get("type_of_change") or [""])[0],
         social_capital_form=(codes.get("social_capital_form") or [""])[0],
@@ -251,6 +263,7 @@ MERGED_FIELDS = (
     *FORM_FIELDS,
     "changed_actor_id",
     "contributor_ids",
+    "initiative_ids",
     "question_id",
     "type_of_change",
     "social_capital_form",
@@ -373,6 +386,7 @@ def detail(outcome_id: int) -> Any:
         view,
         led_from=[o for o in view.led_from if visible(o)],
         led_to=[o for o in view.led_to if visible(o)],
+        initiatives=[i for i in view.initiatives if initiatives.may_see(db(), user, i)],
     )
     target = outcomes.outcome_target(db(), outcome, view.harvest)
     internal = access.may(db(), user, Action.COMMENT_OUTCOME, target) or access.may(
@@ -427,6 +441,7 @@ def _readable(found: list[revisions.Revision], harvest: Harvest) -> list[revisio
                 for value in (c.before, c.after):
                     ids.update(value if isinstance(value, list) else [value] if value else [])
     names = actors.actor_names(db(), ids) if ids else {}
+    titles = initiatives.titles(db())
     questions = {q.id: f"{q.position}. {q.text}" for q in harvests.questions_of(db(), harvest)}
 
     def shown(name: str, value: Any) -> Any:
@@ -438,6 +453,8 @@ def _readable(found: list[revisions.Revision], harvest: Harvest) -> list[revisio
             return names.get(value, value)
         if name == "contributor_ids":
             return ", ".join(str(names.get(i, i)) for i in value)
+        if name == "initiative_ids":
+            return ", ".join(titles.get(i, f"#{i}") for i in value)
         if name == "question_id":
             return questions.get(value, value)
         if name == "codes" and isinstance(value, dict):

@@ -108,6 +108,15 @@ ROUTES: dict[str, Rule] = {
     "groups.detail": Action.READ_INTERNAL,
     "groups.new_actor": Action.WRITE_GROUP_ACTORS,
     "groups.edit_actor": Action.WRITE_GROUP_ACTORS,
+    "initiatives.index": Action.READ_INITIATIVE,
+    "initiatives.detail": Action.READ_INITIATIVE,
+    "initiatives.export": Action.READ_INITIATIVE,  # the ones the reader may see
+    "initiatives.history": Action.READ_INITIATIVE,  # the editors' names to signed-in readers
+    "initiatives.new": Action.WRITE_INITIATIVE,
+    "initiatives.edit": Action.WRITE_INITIATIVE,
+    "initiatives.add_round": Action.WRITE_INITIATIVE,
+    "initiatives.upload": Action.WRITE_INITIATIVE,
+    "initiatives.kinds": Action.ANALYSE,
     # administration
     "audit.index": Action.ADMINISTER,
     "main.privacy": PUBLIC,
@@ -142,6 +151,10 @@ ROUTES: dict[str, Rule] = {
     "api.needs_detail": Action.READ_INTERNAL,
     "api.needs_create": Action.WRITE_NEED,
     "api.needs_update": Action.WRITE_NEED,
+    "api.initiatives_index": Action.READ_INITIATIVE,
+    "api.initiatives_detail": Action.READ_INITIATIVE,
+    "api.initiatives_create": Action.WRITE_INITIATIVE,
+    "api.initiatives_update": Action.WRITE_INITIATIVE,
     "api.substantiations_index": Action.SUBSTANTIATE,
     "api.substantiations_detail": Action.SUBSTANTIATE,
     "api.substantiations_create": Action.SUBSTANTIATE,

@@ -14,7 +14,14 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from harvest.errors import N_, PermissionDenied
-from harvest.models import GroupMembership, ImplementationGroup, OutcomeStatus, Role, User
+from harvest.models import (
+    GroupMembership,
+    ImplementationGroup,
+    InitiativeStatus,
+    OutcomeStatus,
+    Role,
+    User,
+)
 
 
 class Action(StrEnum):
@@ -33,7 +40,9 @@ class Action(StrEnum):
     WRITE_NEED = "need.write"
     WRITE_GROUP_ACTORS = "group.actors"  # who was invited to, joined and left a group
     DESIGN_HARVEST = "harvest.design"
-    ANALYSE = "harvest.analyse"  # coding table, schemes, analysis, report with drafts
+    READ_INITIATIVE = "initiative.read"
+    WRITE_INITIATIVE = "initiative.write"  # record, edit, publish, evaluation rounds
+    ANALYSE = "harvest.analyse"  # coding table, schemes, initiative kinds, analysis, drafts
     SUBSTANTIATE = "harvest.substantiate"  # ask substantiators, see their names
     ADMINISTER = "admin"  # municipalities, groups, accounts
     USE_API = "api.use"
@@ -48,8 +57,10 @@ class Scope(StrEnum):
 
 
 ANONYMOUS = "anonymous"
-ALL_STATUSES = frozenset(s.value for s in OutcomeStatus)
+# Outcomes' and initiatives' statuses: a rule names the ones it covers.
+ALL_STATUSES = frozenset(s.value for s in (*OutcomeStatus, *InitiativeStatus))
 PUBLIC = frozenset({OutcomeStatus.FINAL.value})
+PUBLISHED = frozenset({InitiativeStatus.PUBLISHED.value})
 LOCKED = frozenset({OutcomeStatus.SUBSTANTIATED.value, OutcomeStatus.FINAL.value})
 OPEN = ALL_STATUSES - LOCKED
 DRAFTS = frozenset({OutcomeStatus.LEAD.value, OutcomeStatus.DRAFT.value})
@@ -57,7 +68,8 @@ DRAFTS = frozenset({OutcomeStatus.LEAD.value, OutcomeStatus.DRAFT.value})
 
 @dataclass(frozen=True)
 class Rule:
-    """A grant: the action on records in `scope`, for outcomes only in `statuses`."""
+    """A grant: the action on records in `scope`, for outcomes and initiatives only in
+    `statuses`."""
 
     scope: Scope
     statuses: frozenset[str] = ALL_STATUSES
@@ -69,9 +81,11 @@ EVERYTHING: dict[Action, tuple[Rule, ...]] = {action: ANY for action in Action}
 POLICY: dict[str, dict[Action, tuple[Rule, ...]]] = {
     ANONYMOUS: {
         Action.READ_OUTCOME: (Rule(Scope.ANY, PUBLIC),),
+        Action.READ_INITIATIVE: (Rule(Scope.ANY, PUBLISHED),),
     },
     Role.STAFF: {
         Action.READ_OUTCOME: (Rule(Scope.ANY, PUBLIC),),
+        Action.READ_INITIATIVE: (Rule(Scope.ANY, PUBLISHED),),
         Action.READ_INTERNAL: ANY,
         Action.USE_API: ANY,
     },
@@ -85,6 +99,8 @@ POLICY: dict[str, dict[Action, tuple[Rule, ...]]] = {
         Action.WRITE_ACTOR: (Rule(Scope.OWN_MUNICIPALITY),),
         Action.WRITE_NEED: (Rule(Scope.OWN_GROUP), Rule(Scope.OWN_MUNICIPALITY)),
         Action.WRITE_GROUP_ACTORS: (Rule(Scope.OWN_GROUP),),
+        Action.READ_INITIATIVE: (Rule(Scope.ANY, PUBLISHED), Rule(Scope.OWN_GROUP)),
+        Action.WRITE_INITIATIVE: (Rule(Scope.OWN_GROUP),),
         Action.USE_API: ANY,
     },
     Role.EVALUATOR: {a: r for a, r in EVERYTHING.items() if a != Action.ADMINISTER},
@@ -97,8 +113,9 @@ class Target:
     """What an action is done to, as the policy sees it.
 
     `group_id`: the implementation group the record belongs to (an outcome through its
-    harvest, a need recorded by a group); `municipalities`: the municipalities it is in
-    (an actor's, both ends of a tie); `status`: an outcome's status."""
+    harvest, a need recorded by a group, an initiative); `municipalities`: the
+    municipalities it is in (an actor's, both ends of a tie); `status`: an outcome's or an
+    initiative's status."""
 
     group_id: int | None = None
     municipalities: frozenset[int] = frozenset()
@@ -218,6 +235,8 @@ def policy_table() -> list[tuple[str, list[str]]]:
                 text = _SCOPE_WORDS[rule.scope]
                 if rule.statuses == PUBLIC:
                     text += " (final)"
+                elif rule.statuses == PUBLISHED:
+                    text += " (published)"
                 elif rule.statuses == OPEN:
                     text += " (not substantiated/final)"
                 elif rule.statuses == DRAFTS:

@@ -21,6 +21,7 @@ from harvest import (
     coding,
     groups,
     harvests,
+    initiatives,
     needs,
     outcomes,
     substantiation,
@@ -133,6 +134,7 @@ def load_demo(session: Session, folder: Path | None = None) -> LoadReport:
         substantiation=substantiation.load_demo_substantiations(session, root)
     )
     report.created += Counter(needs=needs.load_demo_needs(session, root))
+    report.created += Counter(initiatives=initiatives.load_demo_initiatives(session, root))
     return report
 
 

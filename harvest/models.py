@@ -642,6 +642,85 @@ class InformationNeed(Versioned, Stamped, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
+# --- the implementation group's initiatives (prøvehandlinger) -------------------
+
+
+class InitiativeStatus(StrEnum):
+    """An initiative is a draft of its group until published."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class InitiativeKind(SQLModel, table=True):
+    """A kind of initiative (information material, introduction visit...): an editable list."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    label_da: str = Field(max_length=120)
+    label_en: str = Field(max_length=120)
+    position: int = Field(default=0)
+
+
+class Initiative(Versioned, Stamped, table=True):
+    """Something an implementation group tries, with its needs, actors and evaluation rounds
+    as its parts (`harvest.initiatives`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str | None = Field(default=None, sa_column=Column(String(64), unique=True))
+    group_id: int = Field(foreign_key="implementationgroup.id", index=True, ondelete="RESTRICT")
+    municipality_id: int | None = Field(
+        default=None, foreign_key="municipality.id", index=True, ondelete="RESTRICT"
+    )
+    kind_id: int = Field(foreign_key="initiativekind.id", index=True, ondelete="RESTRICT")
+    title: str = Field(max_length=200)
+    purpose: str = _text()
+    start: date | None = Field(default=None, index=True)
+    end: date | None = None
+    done: str = _text()
+    status: str = Field(default=InitiativeStatus.DRAFT.value, sa_type=String(16), index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class InitiativeNeed(SQLModel, table=True):
+    """Initiative `initiative_id` answers information need `need_id`."""
+
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
+    need_id: int = Field(
+        foreign_key="informationneed.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+class InitiativeActor(SQLModel, table=True):
+    """Actor `actor_id` takes part in initiative `initiative_id`."""
+
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+
+
+class EvaluationRound(SQLModel, table=True):
+    """One round of evaluating an initiative: what worked, what did not, what we adjust."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")
+    held_on: date
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    worked: str = _text()
+    did_not_work: str = _text()
+    adjust: str = _text()
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutcomeInitiative(SQLModel, table=True):
+    """Initiative `initiative_id` contributed to outcome `outcome_id` (a part of the outcome)."""
+
+    outcome_id: int = Field(foreign_key="outcome.id", primary_key=True, ondelete="CASCADE")
+    initiative_id: int = Field(
+        foreign_key="initiative.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
 class ComputedResult(SQLModel, table=True):
     """A result too dear to compute per request (a map layout, graph metrics), kept until
     the data it was computed from changes: `source_version` names that state."""

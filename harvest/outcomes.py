@@ -19,9 +19,11 @@ from harvest.models import (
     Harvest,
     HarvestQuestion,
     ImplementationGroup,
+    Initiative,
     Outcome,
     OutcomeCode,
     OutcomeContributor,
+    OutcomeInitiative,
     OutcomeLink,
     OutcomeQuestion,
     OutcomeStatus,
@@ -54,6 +56,7 @@ def _check_actors(session: Session, values: OutcomeCreate) -> None:
     found = set(session.scalars(select(Actor.id).where(col(Actor.id).in_(wanted))))
     if values.changed_actor_id and values.changed_actor_id not in found:
         raise ValidationFailed({"changed_actor_id": (N_("Choose an existing actor."), {})})
+    _check_initiatives(session, values)
     missing = sorted(set(values.contributor_ids) - found)
     if missing:
         raise ValidationFailed(
@@ -63,6 +66,16 @@ def _check_actors(session: Session, values: OutcomeCreate) -> None:
                     {"id": ", ".join(map(str, missing))},
                 )
             }
+        )
+
+
+def _check_initiatives(session: Session, values: OutcomeCreate) -> None:
+    wanted = set(values.initiative_ids or [])
+    found = set(session.scalars(select(Initiative.id).where(col(Initiative.id).in_(wanted))))
+    if wanted - found:
+        missing = ", ".join(map(str, sorted(wanted - found)))
+        raise ValidationFailed(
+            {"initiative_ids": (N_("No initiative with id %(id)s."), {"id": missing})}
         )
 
 
@@ -137,6 +150,7 @@ def outcome_parts(session: Session, outcome: Outcome) -> dict[str, Any]:
         codes.setdefault(dimension, []).append(code)
     return {
         "contributor_ids": contributor_ids(session, outcome),
+        "initiative_ids": initiative_ids(session, outcome),
         "codes": {k: sorted(v) for k, v in sorted(codes.items())},
         "question_id": session.scalars(
             select(OutcomeQuestion.question_id).where(col(OutcomeQuestion.outcome_id) == oid)
@@ -163,6 +177,8 @@ def _set_parts(
     by: User | None,
 ) -> None:
     set_contributors(session, outcome, values.contributor_ids)
+    if values.initiative_ids is not None:
+        set_initiatives(session, outcome, values.initiative_ids)
     if codes:
         from harvest import coding  # late: coding builds on outcomes
 
@@ -235,6 +251,8 @@ def update_outcome(
     values = data if isinstance(data, OutcomeCreate) else validate(OutcomeCreate, data)
     if version is None:
         raise ValidationFailed({"version": (N_("This field is required."), {})})
+    if isinstance(version, float) and version.is_integer():  # JSON's 3.0 is the integer 3
+        version = int(version)
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationFailed({"version": (N_("Enter a whole number."), {})})
     submitted = values.model_dump(mode="json")
@@ -291,6 +309,24 @@ def set_contributors(session: Session, outcome: Outcome, actor_ids: list[int]) -
         session.delete(session.get_one(OutcomeContributor, (outcome.id, actor_id)))
     for actor_id in set(actor_ids) - current:
         session.add(OutcomeContributor(outcome_id=outcome.id or 0, actor_id=actor_id))
+    session.flush()
+
+
+def initiative_ids(session: Session, outcome: Outcome) -> list[int]:
+    """Return the ids of the initiatives the outcome's contribution names."""
+    query = select(OutcomeInitiative.initiative_id).where(
+        col(OutcomeInitiative.outcome_id) == outcome.id
+    )
+    return sorted(session.scalars(query))
+
+
+def set_initiatives(session: Session, outcome: Outcome, ids: list[int]) -> None:
+    """Make the initiatives the contribution names exactly `ids` (a part: call inside an edit)."""
+    current = set(initiative_ids(session, outcome))
+    for initiative_id in current - set(ids):
+        session.delete(session.get_one(OutcomeInitiative, (outcome.id, initiative_id)))
+    for initiative_id in set(ids) - current:
+        session.add(OutcomeInitiative(outcome_id=outcome.id or 0, initiative_id=initiative_id))
     session.flush()
 
 
@@ -367,6 +403,7 @@ class OutcomeView:
     harvest: Harvest
     changed_actor: Actor | None
     contributors: list[Actor]
+    initiatives: list[Initiative]
     led_from: list[Outcome]
     led_to: list[Outcome]
     ties: list[tuple[Tie, Actor, Actor]]
@@ -417,6 +454,14 @@ def outcome_view(session: Session, outcome: Outcome) -> OutcomeView:
         if outcome.changed_actor_id
         else None,
         contributors=contributors,
+        initiatives=list(
+            session.scalars(
+                select(Initiative)
+                .join(OutcomeInitiative, col(OutcomeInitiative.initiative_id) == Initiative.id)
+                .where(col(OutcomeInitiative.outcome_id) == outcome.id)
+                .order_by(col(Initiative.title))
+            )
+        ),
         led_from=led_from,
         led_to=led_to,
         ties=ties,

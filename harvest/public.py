@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlmodel import Session, col, select
 
 from harvest import coding, needs
+from harvest import initiatives as initiative_service
 from harvest import substantiation as substantiations
 from harvest.listing import MAX_ID
 from harvest.models import (
@@ -26,11 +27,15 @@ from harvest.models import (
     HarvestStep,
     ImplementationGroup,
     InformationNeed,
+    Initiative,
+    InitiativeKind,
+    InitiativeStatus,
     Municipality,
     NeedAsker,
     NeedFrequency,
     Outcome,
     OutcomeContributor,
+    OutcomeInitiative,
     OutcomeQuestion,
     OutcomeStatus,
     Sector,
@@ -158,6 +163,7 @@ class OutcomePublic(Public):
     significance: str
     contribution: str
     contributor_ids: list[int]
+    initiative_ids: list[int] = Field(description="the initiatives the contribution names")
     sources: str
     evidence: str
     status: OutcomeStatus
@@ -166,6 +172,36 @@ class OutcomePublic(Public):
         "social_capital_form, ...) to code keys"
     )
     harvest_question: str | None
+
+
+class RoundPublic(BaseModel):
+    """One evaluation round of an initiative."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    held_on: date
+    author_id: int | None
+    worked: str
+    did_not_work: str
+    adjust: str
+
+
+class InitiativePublic(Public):
+    ref: str | None
+    title: str
+    group: str
+    municipality: Slug
+    kind: str = Field(description="key of the kind of initiative")
+    purpose: str
+    start: date | None
+    end: date | None
+    done: str = Field(description="what was done, Markdown")
+    status: InitiativeStatus
+    need_ids: list[int]
+    actor_ids: list[int]
+    rounds: list[RoundPublic]
+    outcome_ids: list[int] = Field(description="outcomes whose contribution names it (read only)")
 
 
 class SubstantiationPublic(Public):
@@ -390,6 +426,13 @@ def _outcomes(session: Session, records: Sequence[Outcome]) -> list[Public]:
         return []
     harvests = _slugs(session, Harvest, [r.harvest_id for r in records])
     contributors: dict[int, list[int]] = {}
+    named: dict[int, list[int]] = {}
+    for outcome_id, initiative_id in session.execute(
+        select(OutcomeInitiative.outcome_id, OutcomeInitiative.initiative_id)
+        .where(col(OutcomeInitiative.outcome_id).in_(ids))
+        .order_by(col(OutcomeInitiative.initiative_id))
+    ):
+        named.setdefault(outcome_id, []).append(initiative_id)
     query = (
         select(OutcomeContributor.outcome_id, OutcomeContributor.actor_id)
         .where(col(OutcomeContributor.outcome_id).in_(ids))
@@ -420,6 +463,7 @@ def _outcomes(session: Session, records: Sequence[Outcome]) -> list[Public]:
             significance=r.significance,
             contribution=r.contribution,
             contributor_ids=contributors.get(r.id or 0, []),
+            initiative_ids=named.get(r.id or 0, []),
             sources=r.sources,
             evidence=r.evidence,
             status=OutcomeStatus(r.status),
@@ -428,6 +472,36 @@ def _outcomes(session: Session, records: Sequence[Outcome]) -> list[Public]:
         )
         for r in records
     ]
+
+
+def _initiatives(session: Session, records: Sequence[Initiative]) -> list[Public]:
+    groups = _slugs(session, ImplementationGroup, [r.group_id for r in records])
+    places = _slugs(session, Municipality, [r.municipality_id for r in records])
+    kinds = {k.id: k.key for k in session.scalars(select(InitiativeKind))}
+    shown: list[Public] = []
+    for r in records:
+        parts = initiative_service.initiative_parts(session, r)
+        shown.append(
+            InitiativePublic(
+                id=r.id or 0,
+                version=r.version,
+                ref=r.ref,
+                title=r.title,
+                group=groups.get(r.group_id, ""),
+                municipality=places.get(r.municipality_id or 0),
+                kind=kinds.get(r.kind_id, ""),
+                purpose=r.purpose,
+                start=r.start,
+                end=r.end,
+                done=r.done,
+                status=InitiativeStatus(r.status),
+                need_ids=parts["need_ids"],
+                actor_ids=parts["actor_ids"],
+                rounds=[RoundPublic(**d) for d in parts["rounds"]],
+                outcome_ids=initiative_service.outcome_ids_of(session, r),
+            )
+        )
+    return shown
 
 
 def _verdict(value: str | None) -> Verdict | None:
@@ -465,6 +539,7 @@ PRESENTERS: dict[type, Callable[[Session, Any], list[Public]]] = {
     Actor: _actors,
     Tie: _ties,
     Outcome: _outcomes,
+    Initiative: _initiatives,
     Substantiation: _substantiations,
     InformationNeed: _needs,
 }
@@ -477,6 +552,7 @@ PUBLIC_MODELS: dict[type, type[Public]] = {
     Actor: ActorPublic,
     Tie: TiePublic,
     Outcome: OutcomePublic,
+    Initiative: InitiativePublic,
     Substantiation: SubstantiationPublic,
 }
 
@@ -616,6 +692,17 @@ BODIES: dict[tuple[str, str], type[BaseModel]] = {
         "NeedUpdate",
         _fields(needs.NeedCreate),
         "An edit of an information need: who asks, about what, and what answers it.",
+        patch=True,
+    ),
+    ("initiatives", "create"): _body(
+        "InitiativeCreate",
+        _fields(initiative_service.InitiativeInput),
+        "A new initiative of the implementation group named by its slug.",
+    ),
+    ("initiatives", "update"): _body(
+        "InitiativeUpdate",
+        _fields(initiative_service.InitiativeInput),
+        "An edit of an initiative; rounds with an `id` are edited, rounds without are added.",
         patch=True,
     ),
     ("substantiations", "create"): _body(

@@ -317,6 +317,8 @@ class OutcomeCreate(Checked):
     evidence: str = Field(default="", max_length=20_000)
     status: OutcomeStatus = OutcomeStatus.DRAFT
     contributor_ids: list[int] = Field(default_factory=list)
+    # The initiatives the contribution names; None leaves them as they are (a sheet import).
+    initiative_ids: list[int] | None = Field(default=None, max_length=200)
 
     @field_validator("when_start", "when_end", mode="before")
     @classmethod

@@ -37,4 +37,11 @@ def _stale(error: StaleVersion) -> Any:
     return jsonify(body), 409
 
 
-from app.api import auth, graph, openapi, resources, substantiations  # noqa: E402, F401 - they register on `bp`
+from app.api import (  # noqa: E402, F401 - they register on `bp`
+    auth,
+    graph,
+    initiatives,
+    openapi,
+    resources,
+    substantiations,
+)

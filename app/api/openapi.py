@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from app.api import bp
 from harvest import listing, needs, public
+from harvest.initiatives import InitiativeQuery
 from harvest.listing import MAX_ID
 from harvest.search import MAX_PER_PAGE
 from harvest.substantiation import SubstantiationQuery
@@ -37,6 +38,7 @@ RESOURCES: dict[str, Resource] = {
     "ties": Resource(public.TiePublic, "tie_id", listing.TieQuery),
     "outcomes": Resource(public.OutcomePublic, "outcome_id", listing.OutcomeQuery),
     "needs": Resource(public.NeedPublic, "need_id", needs.NeedQuery),
+    "initiatives": Resource(public.InitiativePublic, "initiative_id", InitiativeQuery),
     "substantiations": Resource(
         public.SubstantiationPublic, "substantiation_id", SubstantiationQuery
     ),

@@ -238,6 +238,7 @@ OUTCOME_INPUT = (
     "significance",
     "contribution",
     "contributor_ids",
+    "initiative_ids",
     "sources",
     "evidence",
     "status",

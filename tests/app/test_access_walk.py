@@ -18,6 +18,7 @@ from harvest import (
     actors,
     groups,
     harvests,
+    initiatives,
     needs,
     outcomes,
     review,
@@ -91,6 +92,14 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
     place_b = groups.add_group_actor(
         session, group_b, {"actor_id": actor_b.id, "invited": "2020-01-06"}, by=None
     )
+
+    def initiative(group: str, status: str) -> Any:
+        data = {"title": f"Prøve i {group}", "group": group, "kind": "joint_activity"}
+        return initiatives.record_initiative(session, {**data, "status": status}, by=None)
+
+    initiative_a = initiative("gruppe-a", "draft")
+    initiative_a_pub = initiative("gruppe-a", "published")
+    initiative_b = initiative("gruppe-b", "draft")
     users = {
         "staff": create_user("staff@example.dk", "staff"),
         "member_a": create_user("a@example.dk", "member", groups=["gruppe-a"]),
@@ -127,6 +136,9 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "tie_b": tie_b.id,
         "need_a": need_a.id,
         "need_b": need_b.id,
+        "initiative_a": initiative_a.id,
+        "initiative_a_pub": initiative_a_pub.id,
+        "initiative_b": initiative_b.id,
         "request": request.id,
         "token": token,
         "user_id": spare.id,
@@ -158,6 +170,14 @@ def _world(session: Any, create_harvest: Any, create_actor: Any, create_user: An
         "group_b": Target(group_id=group_b.id),
         "place_a": Target(group_id=group_a.id),
         "place_b": Target(group_id=group_b.id),
+        **{
+            name: initiatives.initiative_target(i)
+            for name, i in (
+                ("initiative_a", initiative_a),
+                ("initiative_a_pub", initiative_a_pub),
+                ("initiative_b", initiative_b),
+            )
+        },
     }
     viewers = {role: access.viewer(session, users.get(role)) for role in ROLES}
     return World(ids, users, tokens, targets, viewers)
@@ -167,6 +187,9 @@ def _samples(scenario: str) -> dict[str, str]:
     """Which record each URL variable names in a scenario (keys of `World.ids`)."""
     side = "b" if scenario.endswith("b_draft") else "a"
     outcome = {"group_a_draft": "draft_a", "group_a_final": "final_a"}.get(scenario, "draft_b")
+    initiative = {"group_a_draft": "initiative_a", "group_a_final": "initiative_a_pub"}.get(
+        scenario, "initiative_b"
+    )
     return {
         "outcome_id": outcome,
         "other_id": outcome,  # the same one: the pages refuse it politely (a 302)
@@ -178,6 +201,7 @@ def _samples(scenario: str) -> dict[str, str]:
         "municipality": f"municipality_{side}",
         "group": f"group_{side}",
         "place_id": f"place_{side}",
+        "initiative_id": initiative,
     }
 
 
@@ -234,6 +258,8 @@ SCOPED = {
     Action.WRITE_ACTOR,
     Action.WRITE_NEED,
     Action.WRITE_GROUP_ACTORS,
+    Action.READ_INITIATIVE,
+    Action.WRITE_INITIATIVE,
 }
 
 

@@ -54,6 +54,12 @@ REFERENCES = frozenset(
         "target_id",
         "changed_actor_id",
         "contributor_ids",
+        "initiative_ids",
+        "need_ids",
+        "actor_ids",
+        "kind",
+        "ref",
+        "rounds",
         "type_of_change",
         "social_capital_form",
         "status",
@@ -65,7 +71,8 @@ REFERENCES = frozenset(
     }
 )
 """Fields whose valid values depend on stored records or on other fields: a harvest, actor or
-outcome that must exist, a slug that must be free, a question or code of a stored coding scheme, a
+outcome, need or initiative kind that must exist, a slug or reference that must be free, an
+evaluation round that must say something, a question or code of a stored coding scheme, a
 workflow step open from the current status, a rule across fields (`__all__`: an outcome that
 is not a lead names the actor that changed; a need's note that answers it must be written,
 and its knowledge page must exist). Random schema-valid data rarely meets them, so a

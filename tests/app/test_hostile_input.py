@@ -25,6 +25,7 @@ from harvest.models import (
     GroupActor,
     HarvestQuestion,
     InformationNeed,
+    Initiative,
     Outcome,
     Substantiation,
     Tie,
@@ -80,6 +81,7 @@ def _good_values(session: Session) -> dict[tuple[str, str], str]:
         ("", "place_id"): first(GroupActor),  # a place in the group helsingor, loaded first
         ("", "group"): "helsingor",
         ("", "municipality"): "helsingor",
+        ("", "initiative_id"): first(Initiative),
         ("", "question_id"): first(HarvestQuestion),
         ("", "substantiation_id"): first(Substantiation),
         ("", "slug"): "helsingor-2025",

@@ -23,6 +23,7 @@ from harvest.models import (
     Harvest,
     ImplementationGroup,
     InformationNeed,
+    Initiative,
     Municipality,
     Outcome,
     Substantiation,
@@ -106,6 +107,10 @@ def demo_world(session: Any, demo_data: None) -> dict[str, Any]:
             "municipality": ["helsingor"],
             "group": ["helsingor"],
             "place_id": [_first(session, select(GroupActor.id).order_by(col(GroupActor.id)))],
+            "initiative_id": [
+                _first(session, select(Initiative.id).where(col(Initiative.status) == s))
+                for s in ("draft", "published")
+            ],
             "substantiation_id": [_first(session, select(Substantiation.id))],
             "token": [link, "not-a-link"],
             "user_id": [someone.id],
@@ -148,6 +153,8 @@ def _paths(app: Flask, world: dict[str, Any]) -> list[str]:
         f"/api/v1/graph?municipality={municipality}",
         "/api/v1/graph?form=bonding&as_of=2025-01-01",
         "/outcomes?q=bibliotek",
+        "/initiativer/?kind=joint_activity&status=published&municipality=helsingor&q=kor",
+        "/api/v1/initiatives?kind=referral_routine&status=draft",
         "/aktoerer/?q=forening&has_municipal_tie=1",
         f"/api/v1/outcomes?harvest={world['harvest']}&status=draft,final&page=2&per_page=2",
         f"/api/v1/actors?municipality={municipality}&q=a",
