@@ -30,7 +30,7 @@ def test_staff_finds_a_choir_opens_its_ties_and_reads_about_social_capital(live_
 
 def test_the_directory_filters_work_by_keyboard(live_server, page):
     page.goto(live_server + "/aktoerer/")
-    page.get_by_label("Aktivitet").select_option("kor")
+    page.get_by_label("Aktivitet", exact=True).select_option("kor")
     page.get_by_label("Søg", exact=True).focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**activity=kor**")
