@@ -3,6 +3,7 @@
 Must not import `app` or Flask.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -51,12 +52,14 @@ def outcome_by_ref(session: Session, ref: str) -> Outcome | None:
     return session.scalars(select(Outcome).where(col(Outcome.ref) == ref)).first()
 
 
-def _check_actors(session: Session, values: OutcomeCreate) -> None:
+def _check_actors(
+    session: Session, values: OutcomeCreate, by: User | None, named: Iterable[int] = ()
+) -> None:
     wanted = {values.changed_actor_id, *values.contributor_ids} - {None}
     found = set(session.scalars(select(Actor.id).where(col(Actor.id).in_(wanted))))
     if values.changed_actor_id and values.changed_actor_id not in found:
         raise ValidationFailed({"changed_actor_id": (N_("Choose an existing actor."), {})})
-    _check_initiatives(session, values)
+    _check_initiatives(session, values, by, set(named))
     missing = sorted(set(values.contributor_ids) - found)
     if missing:
         raise ValidationFailed(
@@ -69,9 +72,20 @@ def _check_actors(session: Session, values: OutcomeCreate) -> None:
         )
 
 
-def _check_initiatives(session: Session, values: OutcomeCreate) -> None:
+def _check_initiatives(
+    session: Session, values: OutcomeCreate, by: User | None, named: set[int]
+) -> None:
+    """Refuse initiatives that do not exist or that `by` may not see (unless already named)."""
     wanted = set(values.initiative_ids or [])
-    found = set(session.scalars(select(Initiative.id).where(col(Initiative.id).in_(wanted))))
+    rows = session.scalars(select(Initiative).where(col(Initiative.id).in_(wanted - named)))
+    found = named | {
+        i.id or 0
+        for i in rows
+        if by is None
+        or access.may(
+            session, by, Action.READ_INITIATIVE, Target(group_id=i.group_id, status=i.status)
+        )
+    }
     if wanted - found:
         missing = ", ".join(map(str, sorted(wanted - found)))
         raise ValidationFailed(
@@ -208,7 +222,7 @@ def record_outcome(
     if values.status.value in access.LOCKED:
         _require(session, by, Action.CONCLUDE_OUTCOME, target)
     _check_warnings(values, confirm_warnings)
-    _check_actors(session, values)
+    _check_actors(session, values, by)
     fields = values.model_dump(include=set(_FIELDS))
     fields["status"] = values.status.value
     outcome = Outcome(
@@ -259,7 +273,7 @@ def update_outcome(
     with editing(session, outcome, version, by=by, submitted=submitted) as before:
         _require(session, by, Action.WRITE_OUTCOME, outcome_target(session, outcome, harvest))
         _check_warnings(values, confirm_warnings)
-        _check_actors(session, values)
+        _check_actors(session, values, by, initiative_ids(session, outcome))
         fields = values.model_dump(include=set(_FIELDS))
         fields["status"] = values.status.value
         if fields["status"] != outcome.status:

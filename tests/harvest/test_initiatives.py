@@ -206,3 +206,24 @@ def test_kinds_are_an_editable_list_with_danish_defaults(session, create_user, g
     member = create_user("m@example.dk", "member", groups=["gruppe"])
     with pytest.raises(PermissionDenied):
         initiatives.save_kind(session, {"key": "x_y", "label_da": "X", "label_en": "Y"}, by=member)
+
+
+def test_an_outcome_cannot_name_another_groups_draft_initiative(
+    session, member, create_user, create_harvest, create_actor
+):
+    groups.create_group(session, {"slug": "anden", "name": "Anden gruppe"}, by=None)
+    other = create_user("b@example.dk", "member", groups=["anden"])
+    hidden = _record(session, title="Den andens udkast", group="anden", by=other)
+    shown = _record(session, title="Offentlig", group="anden", by=other, status="published")
+    cafe = create_actor(name="Café", municipality="helsingor")
+    values = {"title": "Caféen henviser", "changed_actor_id": cafe.id, "change": "Ny vane."}
+    harvest = create_harvest(group="gruppe")
+    with pytest.raises(ValidationFailed) as refused:
+        outcomes.record_outcome(
+            session, harvest, {**values, "initiative_ids": [hidden.id]}, by=member
+        )
+    assert "initiative_ids" in refused.value.errors
+    outcome = outcomes.record_outcome(
+        session, harvest, {**values, "initiative_ids": [shown.id]}, by=member
+    )
+    assert outcomes.initiative_ids(session, outcome) == [shown.id]
