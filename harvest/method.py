@@ -199,6 +199,7 @@ def method_report(
 # --- Markdown -----------------------------------------------------------------
 
 
+TITLE = N_("The bridge-building method")
 INTRO = N_(
     "Which ways of building bridges led to which changes, and how sure we are. The "
     "initiatives (trial actions) are grouped by kind; under each are the outcomes they "
@@ -239,7 +240,7 @@ def method_markdown(
     t = translate
     labels = form_labels or {}
     where = report.municipality.name if report.municipality else t(N_("All municipalities"))
-    out = [f"# {md_escape(t(N_('The bridge-building method')))}: {md_escape(where)}", ""]
+    out = [f"# {md_escape(t(TITLE))}: {md_escape(where)}", ""]
     out += [t(INTRO), ""]
     total = len(report.outcomes)
     out += [t(SURE) % {"substantiated": report.substantiated, "total": total}, ""]
