@@ -37,8 +37,8 @@ from app.groups import bp as groups_bp
 from app.harvest_design import bp as harvest_design_bp
 from app.imports import bp as imports_bp
 from app.initiatives import bp as initiatives_bp
-from app.method import bp as method_bp
 from app.maps import bp as maps_bp
+from app.method import bp as method_bp
 from app.needs import bp as needs_bp
 from app.reports import bp as reports_bp
 from app.substantiation import bp as substantiation_bp

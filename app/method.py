@@ -28,18 +28,22 @@ def _links() -> method.Links:
     )
 
 
+def method_text(report: method.MethodReport) -> str:
+    """Return `report` as Markdown in the current language, linked to this app's pages."""
+    return method.method_markdown(
+        report,
+        language=_language(),
+        translate=_,
+        form_labels={code: str(label) for code, label in FORM_LABELS.items()},
+        links=_links(),
+    )
+
+
 def _page(municipality: Municipality | None) -> Any:
     report = method.method_report(db(), municipality, signed_in_user())
     if request.args.get("format") == "md":
-        text = method.method_markdown(
-            report,
-            language=_language(),
-            translate=_,
-            form_labels={code: str(label) for code, label in FORM_LABELS.items()},
-            links=_links(),
-        )
         name = f"metode-{municipality.slug if municipality else 'alle'}.md"
-        response = Response(text, mimetype="text/markdown")
+        response = Response(method_text(report), mimetype="text/markdown")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     kind_labels = {g.kind.id: initiatives.kind_label(g.kind, _language()) for g in report.kinds}

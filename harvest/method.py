@@ -251,9 +251,7 @@ def method_markdown(
         found = len(group.outcomes)
         out.append(t(SURE) % {"substantiated": group.substantiated, "total": found})
         if group.status_counts:
-            listed = ", ".join(
-                f"{t(STATUS_LABELS[s])} {n}" for s, n in group.status_counts.items()
-            )
+            listed = ", ".join(f"{t(STATUS_LABELS[s])} {n}" for s, n in group.status_counts.items())
             out.append(f"- **{t(N_('Status'))}:** {listed}")
         if group.form_counts:
             listed = ", ".join(
@@ -298,4 +296,3 @@ def _md_initiative(
     if not line.rounds:
         out += [t(N_("No evaluation round yet.")), ""]
     return out
-

@@ -4,6 +4,7 @@ in Danish and English, per municipality and across them, and its Markdown downlo
 import pytest
 from sqlmodel import select
 
+from app.cli import main
 from harvest.models import Initiative
 
 VISIT = "Introduktionsbesøg fra jobcentret hos Syngeglad Helsingør"
@@ -67,3 +68,18 @@ def test_the_markdown_download_escapes_a_hostile_title(client, session, loaded):
     assert "Bridging" in text and "substantiated" in text
     page = client.get("/metode/helsingor").get_data(as_text=True)
     assert "<img src=x" not in page  # the page escapes it too
+
+
+def test_the_cli_prints_the_public_method_and_refuses_an_unknown_municipality(runner, loaded):
+    result = runner.invoke(
+        main, ["export", "method", "--municipality", "helsingor", "--language", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# The bridge-building method: Helsingør")
+    assert "## Introduction visit" in result.output and "Bridging" in result.output
+    assert "Fælles kontaktperson" not in result.output  # a draft, and in København
+    danish = runner.invoke(main, ["export", "method", "--language", "da"])
+    assert "# Brobygningsmetoden: Alle kommuner" in danish.output
+    assert "Henvisningsrutine" in danish.output
+    wrong = runner.invoke(main, ["export", "method", "--municipality", "ingen", "--language", "en"])
+    assert wrong.exit_code == 1 and "ingen" in wrong.output and "Traceback" not in wrong.output

@@ -114,8 +114,9 @@ def test_the_markdown_escapes_a_hostile_title_and_says_how_sure_we_are(session, 
     )
     assert "## Introduction visit" in text
     assert "1 of 1 outcomes substantiated." in text
-    assert "\\[klik\\](javascript:alert(1)) \\<img src=x onerror=alert(1)\\> \\*\\*fed\\*\\*" in text
+    assert (
+        "\\[klik\\](javascript:alert(1)) \\<img src=x onerror=alert(1)\\> \\*\\*fed\\*\\*" in text
+    )
     assert "<img" not in text.replace("\\<img", "")
     assert f"](</o/{world['final'].id}>): Final, substantiated; Bridging" in text
     assert "- *What worked:* Konsulenterne kom" in text
-
