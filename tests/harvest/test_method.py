@@ -3,24 +3,11 @@ substantiation, the forms of the ties those evidence, the evaluation notes, and 
 
 import pytest
 
-from harvest import groups, initiatives, method, outcomes
+from harvest import initiatives, method, outcomes
 from harvest.actors import municipality_by_slug
 from harvest.models import Outcome
 
 HOSTILE = "[klik](javascript:alert(1)) <img src=x onerror=alert(1)> **fed**"
-
-
-@pytest.fixture
-def group(session, create_municipality):
-    create_municipality()
-    return groups.create_group(
-        session, {"slug": "gruppe", "name": "Gruppen", "municipality": "helsingor"}, by=None
-    )
-
-
-@pytest.fixture
-def member(create_user, group):
-    return create_user("medlem@example.dk", "member", groups=["gruppe"])
 
 
 def _initiative(session, status, title="Introduktionsbesøg hos koret", **extra):
@@ -120,3 +107,30 @@ def test_the_markdown_escapes_a_hostile_title_and_says_how_sure_we_are(session, 
     assert "<img" not in text.replace("\\<img", "")
     assert f"](</o/{world['final'].id}>): Final, substantiated; Bridging" in text
     assert "- *What worked:* Konsulenterne kom" in text
+
+
+def _statements(session, run):
+    from sqlalchemy import event
+
+    seen = []
+    engine = session.get_bind()
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_the_report_takes_as_many_queries_for_many_initiatives_as_for_few(session, world, member):
+    def run():
+        return method.method_report(session, None, member)
+
+    run()  # the viewer is looked up once per session
+    few = _statements(session, run)
+    assert few <= 8
+    for n in range(4):
+        _initiative(session, "published", title=f"Endnu en prøvehandling {n}")
+    session.flush()
+    assert _statements(session, run) == few
