@@ -38,6 +38,7 @@ from app.harvest_design import bp as harvest_design_bp
 from app.imports import bp as imports_bp
 from app.initiatives import bp as initiatives_bp
 from app.maps import bp as maps_bp
+from app.method import bp as method_bp
 from app.needs import bp as needs_bp
 from app.reports import bp as reports_bp
 from app.substantiation import bp as substantiation_bp
@@ -80,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(needs_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(initiatives_bp)
+    app.register_blueprint(method_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(users_bp)

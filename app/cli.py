@@ -21,15 +21,18 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from app import create_app
 from app.i18n import catalogues, cli_locale, error_text
 from app.imports import note_text
-from app.links import is_local
+from app.links import DEFAULT_BASE_URL, is_local
+from app.method import method_text
 from app.reports import report_html
 from harvest import (
     accounts,
     actor_reconciliation,
+    actors,
     audit,
     db,
     demo,
     harvests,
+    method,
     report,
     sheet_export,
     spreadsheet,
@@ -673,6 +676,31 @@ def export_harvest(slug: str, fmt: str, output: str, language: str | None, publi
     if output != "-":
         click.echo(_("Wrote %(n)s outcomes to %(path)s.", n=count, path=output))
 
+
+
+@export_group.command("method")
+@click.option("--municipality", "slug", default=None, help="Only this municipality (slug).")
+@click.option(
+    "--language",
+    type=click.Choice(("da", "en")),
+    default=None,
+    help="Language of the report: da or en. Default: BROBYG_LANG or LANG, else Danish.",
+)
+@user_errors
+def export_method(slug: str | None, language: str | None) -> None:
+    """Print the bridge-building method as Markdown: the initiatives by kind, the outcomes
+    they led to, their ties' forms and the evaluation notes.
+
+    It holds what the public may see: published initiatives and final outcomes."""
+    base = current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
+    with (
+        db.unit_of_work(_engine(), write=False) as session,
+        force_locale(language or cli_locale()),
+        current_app.test_request_context(base_url=base),
+    ):
+        place = actors.municipality_by_slug(session, slug) if slug else None
+        text = method_text(method.method_report(session, place, None))
+    click.echo(text, nl=False)
 
 # Commands owned by other modules register themselves on `main` when imported.
 from app import cli_backup, cli_evaluation, cli_graph, cli_privacy  # noqa: E402, F401

@@ -21,6 +21,7 @@ NAV = (
     ("outcomes.harvest_index", _l("Harvests"), "outcomes"),
     ("outcomes.index", _l("Outcomes"), "outcomes"),
     ("initiatives.index", _l("Initiatives"), "initiatives"),
+    ("method.index", _l("Method"), "method"),
     ("knowledge.index", _l("Knowledge"), "knowledge"),
 )
 

@@ -117,6 +117,8 @@ ROUTES: dict[str, Rule] = {
     "initiatives.add_round": Action.WRITE_INITIATIVE,
     "initiatives.upload": Action.WRITE_INITIATIVE,
     "initiatives.kinds": Action.ANALYSE,
+    "method.index": Action.READ_INITIATIVE,  # the initiatives and outcomes the reader may see
+    "method.municipality": Action.READ_INITIATIVE,
     # administration
     "audit.index": Action.ADMINISTER,
     "main.privacy": PUBLIC,

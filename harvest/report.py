@@ -447,12 +447,12 @@ def _same(text: str) -> str:
     return text
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
     """Escape a one-line value so Markdown shows it as written."""
     return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in " ".join(text.split()))
 
 
-def _md_block(text: str) -> str:
+def md_block(text: str) -> str:
     """Return free text as Markdown paragraphs, with HTML and headings neutralised."""
     lines = []
     for line in (text or "").strip().splitlines():
@@ -471,22 +471,22 @@ def period_text(start: date | None, end: date | None) -> str:
 def report_markdown(report: HarvestReport, translate: Translate = _same) -> str:
     """Return the harvest report as Markdown, its labels put through `translate`."""
     t = translate
-    out: list[str] = [f"# {_md_escape(report.title)}", ""]
+    out: list[str] = [f"# {md_escape(report.title)}", ""]
     design = [
         (N_("Implementation group"), report.group),
         (N_("Municipality"), report.municipality),
         (N_("Period"), period_text(report.period_start, report.period_end)),
         (N_("Number of outcomes"), str(len(report.outcomes))),
     ]
-    out += [f"- **{t(label)}:** {_md_escape(value)}" for label, value in design if value]
+    out += [f"- **{t(label)}:** {md_escape(value)}" for label, value in design if value]
     counts = report.status_counts()
     if counts:
         listed = ", ".join(f"{t(STATUS_LABELS.get(s, s))} {n}" for s, n in counts.items())
         out.append(f"- **{t(N_('Status'))}:** {listed}")
     out += ["", f"## {t(N_('Harvest users and uses'))}", ""]
-    out += [_md_block(report.users_and_uses) or "–", ""]
+    out += [md_block(report.users_and_uses) or "–", ""]
     out += [f"## {t(N_('Useable questions'))}", ""]
-    out += [f"{n}. {_md_escape(q)}" for n, q in enumerate(report.questions, start=1)] or ["–"]
+    out += [f"{n}. {md_escape(q)}" for n, q in enumerate(report.questions, start=1)] or ["–"]
     out += ["", f"## {t(N_('Method'))}", "", t(METHOD_NOTE), ""]
     if report.public:
         out += [t(PUBLIC_NOTE), ""]
@@ -497,7 +497,7 @@ def report_markdown(report: HarvestReport, translate: Translate = _same) -> str:
         out += _md_section(section, t, report)
     if report.shows_interpretation:
         out += [f"## {t(N_('Overall interpretation'))}", ""]
-        out += [_md_block(report.interpretation) or t(NO_INTERPRETATION), ""]
+        out += [md_block(report.interpretation) or t(NO_INTERPRETATION), ""]
     out += [f"## {t(N_('Substantiation and analysis'))}", ""]
     if report.analysis is not None:
         out += _md_analysis(report.analysis, t)
@@ -514,10 +514,10 @@ def _md_section(section: ReportSection, t: Translate, report: HarvestReport) -> 
         heading = t(N_("Outcomes not yet linked to a question"))
     else:
         heading = t(N_("Question %(n)s")) % {"n": section.number}
-        heading += f": {_md_escape(section.question)}"
+        heading += f": {md_escape(section.question)}"
     out = [f"### {heading}", ""]
     if section.number is not None and report.shows_interpretation:
-        out += [f"#### {t(N_('Answer'))}", "", _md_block(section.answer) or t(NO_ANSWER), ""]
+        out += [f"#### {t(N_('Answer'))}", "", md_block(section.answer) or t(NO_ANSWER), ""]
     if section.supporting:
         out += [f"#### {t(N_('Outcomes that support the answer'))}", ""]
         for outcome in section.supporting:
@@ -529,7 +529,7 @@ def _md_section(section: ReportSection, t: Translate, report: HarvestReport) -> 
         out += [f"**{t(N_('Other outcomes coded to this question'))}**", ""]
     for _code, label, grouped in groups:
         if label and report.group_by:
-            out += [f"#### {t(report.group_by[1])}: {_md_escape(t(label))}", ""]
+            out += [f"#### {t(report.group_by[1])}: {md_escape(t(label))}", ""]
         for outcome in grouped:
             out += _md_outcome(outcome, t, report)
     return out
@@ -537,7 +537,7 @@ def _md_section(section: ReportSection, t: Translate, report: HarvestReport) -> 
 
 def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(_md_escape(cell) for cell in row) + " |" for row in rows]
+    out += ["| " + " | ".join(md_escape(cell) for cell in row) + " |" for row in rows]
     return [*out, ""]
 
 
@@ -570,7 +570,7 @@ def _md_analysis(result: HarvestAnalysis, t: Translate) -> list[str]:
         )
     if s.disagreements:
         out += [f"#### {t(N_('Outcomes a substantiator disagreed with'))}", ""]
-        out += [f"- {o.id}. {_md_escape(o.title)}" for o in s.disagreements] + [""]
+        out += [f"- {o.id}. {md_escape(o.title)}" for o in s.disagreements] + [""]
     out += [f"### {t(N_('Counts'))}", ""]
     for breakdown in [*result.codes, result.actor_kinds, result.sectors, result.municipalities]:
         out += [f"#### {t(breakdown.label)}", ""]
@@ -590,7 +590,7 @@ def _md_analysis(result: HarvestAnalysis, t: Translate) -> list[str]:
     out += [f"### {t(N_('Outcome chains'))}", ""]
     if result.chains:
         out += [
-            f"{n}. " + " → ".join(f"{o.id}. {_md_escape(o.title)}" for o in chain)
+            f"{n}. " + " → ".join(f"{o.id}. {md_escape(o.title)}" for o in chain)
             for n, chain in enumerate(result.chains, start=1)
         ] + [""]
     else:
@@ -599,7 +599,7 @@ def _md_analysis(result: HarvestAnalysis, t: Translate) -> list[str]:
 
 
 def _md_outcome(outcome: ReportOutcome, t: Translate, report: HarvestReport) -> list[str]:
-    out = [f"##### {outcome.id}. {_md_escape(outcome.title)}", ""]
+    out = [f"##### {outcome.id}. {md_escape(outcome.title)}", ""]
     facts = [
         (N_("Status"), t(STATUS_LABELS.get(outcome.status, outcome.status))),
         (N_("Social actor that changed"), outcome.changed_actor),
@@ -615,7 +615,7 @@ def _md_outcome(outcome: ReportOutcome, t: Translate, report: HarvestReport) -> 
     for dimension, dimension_label in dimensions:
         labels = [t(report.code_label(dimension, k)) for k in outcome.code(dimension)]
         facts.append((dimension_label, ", ".join(labels)))
-    out += [f"- **{t(label)}:** {_md_escape(value)}" for label, value in facts if value]
+    out += [f"- **{t(label)}:** {md_escape(value)}" for label, value in facts if value]
     out.append("")
     for label, text in (
         (N_("Outcome"), outcome.change),
@@ -624,7 +624,7 @@ def _md_outcome(outcome: ReportOutcome, t: Translate, report: HarvestReport) -> 
         (N_("Sources"), outcome.sources),
     ):
         if text.strip():
-            out += [f"**{t(label)}**", "", _md_block(text), ""]
+            out += [f"**{t(label)}**", "", md_block(text), ""]
     return out
 
 

@@ -155,6 +155,8 @@ def _paths(app: Flask, world: dict[str, Any]) -> list[str]:
         "/outcomes?q=bibliotek",
         "/initiativer/?kind=joint_activity&status=published&municipality=helsingor&q=kor",
         "/api/v1/initiatives?kind=referral_routine&status=draft",
+        "/metode/?format=md&lang=en",
+        f"/metode/{municipality}?format=md",
         "/aktoerer/?q=forening&has_municipal_tie=1",
         f"/api/v1/outcomes?harvest={world['harvest']}&status=draft,final&page=2&per_page=2",
         f"/api/v1/actors?municipality={municipality}&q=a",

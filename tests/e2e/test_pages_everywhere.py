@@ -17,7 +17,17 @@ from app import create_app, policy
 from harvest import access, accounts, substantiation
 from harvest.access import Action
 from harvest.db import make_engine, unit_of_work
-from harvest.models import Actor, CodingScheme, Harvest, InformationNeed, Outcome, Tie, User
+from harvest.models import (
+    Actor,
+    CodingScheme,
+    GroupActor,
+    Harvest,
+    InformationNeed,
+    Initiative,
+    Outcome,
+    Tie,
+    User,
+)
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.helpers import login, serious_violations
 
@@ -32,7 +42,9 @@ NOT_PAGES = {
     "maps.download",
     "maps.map_script",
     "maps.vis_network",
+    "maps.style_sheet",
     "analysis.workbook",
+    "initiatives.export",
     "suggestions.actors",
     "suggestions.outcomes",
 }
@@ -83,6 +95,10 @@ def _values(database: str) -> dict[str, Any]:
             "actor_id": first(Actor).id,
             "tie_id": first(Tie).id,
             "need_id": first(InformationNeed).id,
+            "municipality": "helsingor",
+            "group": "helsingor",
+            "place_id": first(GroupActor).id,
+            "initiative_id": first(Initiative, Initiative.status == "published").id,
             "user_id": first(User, User.email == ADMIN).id,
             "scheme": first(CodingScheme).slug,
             "token": token,

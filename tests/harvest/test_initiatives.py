@@ -10,19 +10,6 @@ from harvest.history import changes_of
 from harvest.models import Initiative
 
 
-@pytest.fixture
-def group(session, create_municipality):
-    create_municipality()
-    return groups.create_group(
-        session, {"slug": "gruppe", "name": "Gruppen", "municipality": "helsingor"}, by=None
-    )
-
-
-@pytest.fixture
-def member(create_user, group):
-    return create_user("medlem@example.dk", "member", groups=["gruppe"])
-
-
 def _record(session, by=None, **overrides):
     data = {
         "title": "Folderen læst højt med borgere",
