@@ -1,11 +1,11 @@
 """The forms of the initiative pages: they collect input; the rules live in harvest.initiatives."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from app.forms import CheckboxesField, options
 from app.pickers import ActorField
+from app.translated_forms import Form
 
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published")}
 FIELD_LABELS = {
@@ -28,7 +28,7 @@ FIELD_LABELS = {
 }
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(Form):
     title = StringField(
         FIELD_LABELS["title"], description=_l("A short name: what you try, with whom.")
     )
@@ -69,7 +69,7 @@ INITIATIVE_FIELDS = (
 )
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     held_on = StringField(_l("Date of the evaluation"), description=_l("YYYY-MM-DD"))
     worked = TextAreaField(_l("What worked"))
     did_not_work = TextAreaField(_l("What did not work"))
@@ -77,7 +77,7 @@ class RoundForm(FlaskForm):
     version = HiddenField()
 
 
-class KindForm(FlaskForm):
+class KindForm(Form):
     key = StringField(
         _l("Key"), description=_l("Lowercase letters, digits and underscores, e.g. joint_activity.")
     )

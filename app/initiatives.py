@@ -10,7 +10,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from app.auth import signed_in_user
@@ -27,6 +26,7 @@ from app.initiative_forms import (
     RoundForm,
 )
 from app.params import int_value, int_values, page_arg
+from app.translated_forms import Form
 from harvest import access, accounts, actors, directory, initiative_sheets, initiatives, revisions
 from harvest.access import Action
 from harvest.errors import StaleVersion, ValidationFailed
@@ -41,7 +41,7 @@ MEDIA = {
 }
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("Spreadsheet file (XLSX or CSV)"), validators=[FileRequired()])
 
 

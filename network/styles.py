@@ -116,7 +116,7 @@ def vis_styles() -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def style_sheet() -> str:
-    """Return the CSS of the `.form-*` classes, legend swatches and sector dots, from the styles."""
+    """Return the CSS of the `.form-*` classes, legend swatches, form names and sector dots."""
     rules = []
     for form in FORMS:
         rules.append(f".form-{form.code}{{--form-colour:{form.colour};border-color:{form.colour}}}")
@@ -124,6 +124,7 @@ def style_sheet() -> str:
             f".swatch.form-{form.code}{{border-top-style:{form.line};"
             f"border-top-color:{form.colour}}}"
         )
+        rules.append(f".form-name.form-{form.code}{{border-bottom-style:{form.line}}}")
     for sector in SECTORS:
         rules.append(f".dot.sector-{sector.code}{{background:{sector.colour}}}")
     return "\n".join(rules) + "\n"

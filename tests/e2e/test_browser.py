@@ -68,7 +68,12 @@ def test_wrong_password_is_announced_next_to_the_field(live_server, page):
     page.get_by_role("button", name="Log ind").click()
     password = page.get_by_label("Adgangskode")
     assert password.get_attribute("aria-invalid") == "true"
-    assert page.get_by_text("Forkert e-mail eller adgangskode.").is_visible()
+    described = password.get_attribute("aria-describedby") or ""
+    assert any(
+        "Forkert e-mail eller adgangskode." in (page.locator(f"#{i}").text_content() or "")
+        for i in described.split()
+    )  # next to the field, as well as in the summary at the top
+    assert page.locator(".error-summary").get_by_text("Forkert e-mail eller adgangskode.").count()
 
 
 @pytest.mark.parametrize("path", ["/", "/login"])
