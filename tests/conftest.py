@@ -36,10 +36,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -58,6 +61,46 @@ accounts.generate_password_hash = functools.partial(
 )
 accounts._DUMMY_HASH = generate_password_hash("not-a-real-password", method=TEST_PASSWORD_HASH)
 PG_URL = os.environ.get("BROBYG_TEST_DATABASE_URL")
+
+# Apps: the suite makes an app per test, and each would compile the same templates and URL
+# rules again (a tenth of a second a test, most of the suite's setup). The apps of one test
+# process share the compiled code instead: Jinja's own bytecode cache (keyed by template
+# name and source checksum) and werkzeug's URL builder per rule (a function of the rule's
+# text, parts and defaults only). What each app renders or builds is unchanged.
+class _SharedBytecode(BytecodeCache):
+    """Jinja bytecode kept in memory for every app of this test process."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": _SharedBytecode()}
+_compile_builder = Rule._compile_builder
+_BUILDERS: dict[tuple[Any, ...], Any] = {}
+
+
+def _shared_builder(rule: Rule, append_unknown: bool = True) -> Any:
+    key = (
+        rule.rule,
+        rule.host if rule.map.host_matching else rule.subdomain,
+        tuple(rule._trace),
+        repr(sorted((rule.defaults or {}).items())),
+        append_unknown,
+    )
+    if key not in _BUILDERS:
+        _BUILDERS[key] = _compile_builder(rule, append_unknown)
+    return _BUILDERS[key]
+
+
+Rule._compile_builder = _shared_builder  # type: ignore[method-assign]
+
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 # Tests that only make sense on one backend choose it (nothing to skip on the other).
 ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
