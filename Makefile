@@ -12,7 +12,7 @@ run: install  ## Start Brobyg on SQLite with the demo data at http://127.0.0.1:5
 	$(BIN)/brobyg serve --host 127.0.0.1 --port 5000
 
 test: install browser  ## Run every test (also on PostgreSQL when BROBYG_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -n 4
+	$(BIN)/pytest -n 4 --dist worksteal
 
 install: $(BIN)/.installed
 

@@ -36,9 +36,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -61,6 +61,7 @@ accounts.generate_password_hash = functools.partial(
 )
 accounts._DUMMY_HASH = generate_password_hash("not-a-real-password", method=TEST_PASSWORD_HASH)
 PG_URL = os.environ.get("BROBYG_TEST_DATABASE_URL")
+
 
 # Apps: the suite makes an app per test, and each would compile the same templates and URL
 # rules again (a tenth of a second a test, most of the suite's setup). The apps of one test

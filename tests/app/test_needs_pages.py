@@ -120,6 +120,7 @@ def test_a_member_records_the_municipalitys_question_about_an_association(
         },
     )
     assert response.status_code == 302
+    session.rollback()  # end the test's read snapshot (SQLite), so it sees the app's write
     need = session.exec(
         select(InformationNeed).where(
             InformationNeed.question == "Er foreningens frivillige uddannet og under supervision?"

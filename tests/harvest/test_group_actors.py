@@ -143,8 +143,7 @@ def test_an_edit_is_kept_in_history_and_a_stale_one_raises(session, group, creat
         groups.update_group_actor(session, place, {**data, "left": "2021-01-01"}, read, by=None)
 
 
-def test_the_demo_groups_have_their_history(session):
-    demo.load_demo(session)
+def test_the_demo_groups_have_their_history(session, demo_data):
     places = session.exec(select(GroupActor)).all()
     assert len(places) >= 15
     assert {p.role for p in places} >= {"municipal", "association", "citizen_representative"}
